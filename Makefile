@@ -1,0 +1,28 @@
+# Two entry points: `make run` and `make test`. Both build .venv from scratch
+# on a machine that only has python3 (3.11+).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup run test evaluate peer clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: setup
+	$(BIN)/infra-extract run corpus -o output
+
+evaluate: run
+	$(BIN)/infra-extract evaluate --tables output
+
+test: setup
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) output/*.csv build dist *.egg-info

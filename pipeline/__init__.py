@@ -1,0 +1,3 @@
+"""infra-extract: AI-infrastructure news in, analyst tables out."""
+
+__version__ = "0.1.0"

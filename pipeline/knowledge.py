@@ -1,0 +1,154 @@
+"""Load the knowledge files under ``patterns/``: ruler patterns and lookup tables.
+
+The built-in files ship inside the package as ``pipeline.patterns`` and are read
+through :mod:`importlib.resources`, so the same code works from a checkout, an
+editable install and a wheel. Loading reads JSON only; nothing is executed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+BUILTIN_PACKAGE = "pipeline.patterns"
+
+# Ruler pattern files: each line is {"label", "pattern", "id", ...}. Extra keys
+# (vendor, family, developer, kind, examples) feed the lookup tables below.
+RULER_FILES = ("companies.jsonl", "chips.jsonl", "models.jsonl", "places.jsonl")
+
+
+class PatternFileError(ValueError):
+    """A knowledge file cannot be read; the message starts with ``file:line:``."""
+
+
+def builtin_dir() -> Traversable:
+    return resources.files(BUILTIN_PACKAGE)
+
+
+def read_jsonl(path: Traversable | Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line_number, record)`` for each non-blank line of a JSONL file."""
+    with path.open("r", encoding="utf-8") as handle:
+        for line_number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise PatternFileError(f"{path}:{line_number}: invalid JSON ({exc.msg})") from None
+            if not isinstance(record, dict):
+                raise PatternFileError(f"{path}:{line_number}: expected a JSON object")
+            yield line_number, record
+
+
+def read_json(path: Traversable | Path) -> dict[str, Any]:
+    with path.open("r", encoding="utf-8") as handle:
+        try:
+            data = json.load(handle)
+        except json.JSONDecodeError as exc:
+            raise PatternFileError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
+    return {key: value for key, value in data.items() if not key.startswith("_")}
+
+
+def _files(dirs: Iterable[Traversable | Path], name: str) -> list[Traversable | Path]:
+    found = []
+    for directory in dirs:
+        candidate = directory / name
+        if candidate.is_file():
+            found.append(candidate)
+    return found
+
+
+# eq=False: a Knowledge is hashed by identity, so compiled grammars can be cached per instance.
+@dataclass(frozen=True, eq=False)
+class Knowledge:
+    """Everything the components know, merged from one or more pattern folders."""
+
+    ruler_patterns: tuple[dict[str, Any], ...]
+    currencies: tuple[dict[str, Any], ...]
+    multipliers: dict[str, float]
+    number_words: dict[str, float | None]
+    fractions: dict[str, float]
+    qualifiers: dict[str, tuple[str, ...]]
+    spec_units: tuple[dict[str, Any], ...]
+    cues: dict[str, tuple[str, ...]]
+    chip_vendor: dict[str, str] = field(default_factory=dict)
+    chip_family: dict[str, str] = field(default_factory=dict)
+    model_developer: dict[str, str] = field(default_factory=dict)
+    org_kind: dict[str, str] = field(default_factory=dict)
+
+
+def _merge_by_key(records: Iterable[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """Later folders override earlier ones record by record."""
+    merged: dict[Any, dict[str, Any]] = {}
+    for record in records:
+        merged[record[key]] = record
+    return list(merged.values())
+
+
+def load_knowledge(dirs: Iterable[Traversable | Path] | None = None) -> Knowledge:
+    """Merge the built-in pattern folder with user folders (later ones win)."""
+    folders: list[Traversable | Path] = [builtin_dir(), *(Path(d) for d in (dirs or ()))]
+
+    ruler: list[dict[str, Any]] = []
+    chip_vendor: dict[str, str] = {}
+    chip_family: dict[str, str] = {}
+    model_developer: dict[str, str] = {}
+    org_kind: dict[str, str] = {}
+    for name in RULER_FILES:
+        for path in _files(folders, name):
+            for _, record in read_jsonl(path):
+                ruler.append({k: record[k] for k in ("label", "pattern", "id") if k in record})
+                ident = record.get("id")
+                if record.get("vendor"):
+                    chip_vendor[ident] = record["vendor"]
+                if record.get("family"):
+                    chip_family[ident] = record["family"]
+                if record.get("developer"):
+                    model_developer[ident] = record["developer"]
+                if record.get("kind"):
+                    org_kind[ident] = record["kind"]
+
+    currencies = _merge_by_key(
+        (rec for path in _files(folders, "currencies.jsonl") for _, rec in read_jsonl(path)), "code"
+    )
+    spec_units = _merge_by_key(
+        (rec for path in _files(folders, "spec_units.jsonl") for _, rec in read_jsonl(path)), "unit"
+    )
+    magnitudes: dict[str, Any] = {"multipliers": {}, "number_words": {}, "fractions": {}}
+    for path in _files(folders, "magnitudes.json"):
+        for section, table in read_json(path).items():
+            magnitudes.setdefault(section, {}).update(table)
+    qualifiers: dict[str, tuple[str, ...]] = {}
+    for path in _files(folders, "qualifiers.json"):
+        for name, words in read_json(path).items():
+            qualifiers[name] = tuple(dict.fromkeys((*qualifiers.get(name, ()), *words)))
+    cues: dict[str, tuple[str, ...]] = {}
+    for path in _files(folders, "cues.json"):
+        for name, words in read_json(path).items():
+            cues[name] = tuple(dict.fromkeys((*cues.get(name, ()), *words)))
+
+    return Knowledge(
+        ruler_patterns=tuple(ruler),
+        currencies=tuple(currencies),
+        multipliers=dict(magnitudes["multipliers"]),
+        number_words=dict(magnitudes["number_words"]),
+        fractions=dict(magnitudes["fractions"]),
+        qualifiers=qualifiers,
+        spec_units=tuple(spec_units),
+        cues=cues,
+        chip_vendor=chip_vendor,
+        chip_family=chip_family,
+        model_developer=model_developer,
+        org_kind=org_kind,
+    )
+
+
+@lru_cache(maxsize=1)
+def default_knowledge() -> Knowledge:
+    """The built-in knowledge, loaded once per process."""
+    return load_knowledge()

@@ -1,0 +1,119 @@
+"""Find and normalise specs: quantities that describe a chip or an AI model.
+
+Each unit in ``patterns/spec_units.jsonl`` names its attribute and the factor to
+the attribute's canonical unit, so "15 petaflops" becomes 15000 TFLOPS.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from pipeline.knowledge import Knowledge, default_knowledge
+from pipeline.parsing.numbers import alternation, as_number, multiplier_value, number_grammar, number_value
+from pipeline.records import Spec
+
+# Characters around a token count that may say what the tokens are.
+TOKEN_CONTEXT_WINDOW = 60
+PRECISION = re.compile(r"(?<![\w])(?:FP4|FP6|FP8|FP16|FP32|FP64|BF16|TF32|INT4|INT8|MXFP4|MXFP6|NVFP4)(?![\w])", re.I)
+CONTEXT_CUE = re.compile(r"context", re.I)
+TRAINING_CUE = re.compile(r"(?<![\w])(?:train\w*|pre-?train\w*|dataset|corpus)(?![\w])", re.I)
+
+
+@dataclass(frozen=True)
+class SpecMatch:
+    start: int
+    end: int
+    spec: Spec
+
+
+class SpecGrammar:
+    def __init__(self, knowledge: Knowledge):
+        self.numbers = number_grammar(knowledge)
+        self.units: dict[str, dict] = {}
+        for record in knowledge.spec_units:
+            for form in record["forms"]:
+                self.units.setdefault(form.lower(), record)
+        sep = r"[\s-]{0,3}"
+        self.pattern = re.compile(
+            rf"(?<![\w.,])(?P<num>{self.numbers.number})(?:{sep}(?P<mag>{self.numbers.magnitude}))?"
+            rf"{sep}(?P<unit>{alternation(self.units)})(?![^\W\d_])",
+            re.IGNORECASE,
+        )
+        qualifier_words = {w.lower(): name for name, words in knowledge.qualifiers.items() for w in words}
+        self.qualifier_unit = qualifier_words
+        self.qualifier_before = re.compile(
+            rf"(?<![^\W\d_])(?P<q>{alternation(qualifier_words)})\s{{0,3}}$", re.IGNORECASE
+        )
+
+
+@lru_cache(maxsize=8)
+def spec_grammar(knowledge: Knowledge | None = None) -> SpecGrammar:
+    return SpecGrammar(knowledge or default_knowledge())
+
+
+def _token_attribute(text: str, start: int, end: int) -> str | None:
+    window = text[max(0, start - TOKEN_CONTEXT_WINDOW) : end + TOKEN_CONTEXT_WINDOW]
+    after = text[end : end + TOKEN_CONTEXT_WINDOW]
+    if CONTEXT_CUE.search(after[:25]) or CONTEXT_CUE.search(window):
+        return "context_window"
+    if TRAINING_CUE.search(window):
+        return "training_tokens"
+    return None
+
+
+def find_specs(text: str, knowledge: Knowledge | None = None) -> list[SpecMatch]:
+    """Every spec-like quantity in ``text``.
+
+    >>> [(m.spec.attribute, m.spec.value, m.spec.unit) for m in find_specs("It has 141GB of HBM3e at 4.8 TB/s.")]
+    [('memory', 141.0, 'GB'), ('memory_bandwidth', 4.8, 'TB/s')]
+    >>> [(m.spec.value, m.spec.precision) for m in find_specs("20 petaflops of FP4 compute")]
+    [(20000.0, 'FP4')]
+    >>> [(m.spec.attribute, m.spec.value) for m in find_specs("a 405-billion-parameter model with a 128K-token context window")]
+    [('parameters', 405000000000.0), ('context_window', 128000.0)]
+    >>> find_specs("four times the performance")
+    []
+    """
+    g = spec_grammar(knowledge)
+    found: list[SpecMatch] = []
+    for m in g.pattern.finditer(text):
+        record = g.units[re.sub(r"\s+", " ", m.group("unit").lower())]
+        number = number_value(m.group("num"), g.numbers)
+        if number is None:
+            continue
+        value = number * multiplier_value(m.group("mag"), g.numbers) * Decimal(str(record["factor"]))
+        attribute = record["attribute"]
+        unit = record.get("canonical", record["unit"])
+        if attribute == "tokens":
+            attribute = _token_attribute(text, m.start(), m.end())
+            if attribute is None:
+                continue
+        precision = None
+        if attribute == "compute":
+            p = PRECISION.search(text, m.end(), min(len(text), m.end() + 30)) or PRECISION.search(
+                text, max(0, m.start() - 20), m.start()
+            )
+            precision = p.group(0).upper() if p else None
+        qualifier = "exact"
+        q = g.qualifier_before.search(text[max(0, m.start() - 30) : m.start()])
+        if q:
+            qualifier = g.qualifier_unit[" ".join(q.group("q").lower().split())]
+        spec = Spec(attribute=attribute, value=as_number(value), unit=unit, qualifier=qualifier, precision=precision)
+        found.append(SpecMatch(m.start(), m.end(), spec))
+    return found
+
+
+def parse_spec(text: str, knowledge: Knowledge | None = None) -> Spec | None:
+    """Read one spec; None when there is none.
+
+    >>> parse_spec("1.2 kW")
+    Spec(attribute='power', value=1200.0, unit='W', qualifier='exact', precision=None)
+    >>> parse_spec("exceeding 120 billion parameters").qualifier
+    'over'
+    >>> parse_spec("3nm").attribute
+    'process_node'
+    """
+    found = find_specs(text, knowledge)
+    return found[0].spec if found else None
