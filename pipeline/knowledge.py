@@ -152,3 +152,19 @@ def load_knowledge(dirs: Iterable[Traversable | Path] | None = None) -> Knowledg
 def default_knowledge() -> Knowledge:
     """The built-in knowledge, loaded once per process."""
     return load_knowledge()
+
+
+def knowledge_to_dict(knowledge: Knowledge) -> dict[str, Any]:
+    """Plain JSON-able form (ruler patterns excluded: the entity ruler saves those)."""
+    data = {name: getattr(knowledge, name) for name in Knowledge.__dataclass_fields__}
+    data["ruler_patterns"] = ()
+    return json.loads(json.dumps(data))
+
+
+def knowledge_from_dict(data: dict[str, Any]) -> Knowledge:
+    fields = dict(data)
+    for name in ("ruler_patterns", "currencies", "spec_units"):
+        fields[name] = tuple(fields.get(name, ()))
+    fields["qualifiers"] = {k: tuple(v) for k, v in fields.get("qualifiers", {}).items()}
+    fields["cues"] = {k: tuple(v) for k, v in fields.get("cues", {}).items()}
+    return Knowledge(**fields)

@@ -1,0 +1,82 @@
+"""What every infra-extract component shares: the knowledge tables it was built
+with (saved with the pipeline) and the ``doc._`` fields it writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from pipeline.knowledge import Knowledge, default_knowledge, knowledge_from_dict, knowledge_to_dict
+
+# Plain data only: lists of dicts, never Spans, so Docs pickle and travel.
+DOC_FIELDS = ("money", "specs", "chips", "deals", "orgs")
+
+
+def register_extensions() -> None:
+    for name in DOC_FIELDS:
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+class KnowledgeComponent:
+    """Base for components driven by the tables in ``patterns/``."""
+
+    knowledge_file = "knowledge.json"
+
+    def __init__(self, nlp, name: str, knowledge: Knowledge | None = None):
+        register_extensions()
+        self.nlp = nlp
+        self.name = name
+        self.knowledge = knowledge or default_knowledge()
+        self.setup()
+
+    def setup(self) -> None:
+        """Compile whatever the component derives from its knowledge."""
+
+    def set_knowledge(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self.setup()
+
+    def to_disk(self, path, exclude=()):
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / self.knowledge_file).write_text(json.dumps(knowledge_to_dict(self.knowledge)), encoding="utf-8")
+
+    def from_disk(self, path, exclude=()):
+        data = json.loads((Path(path) / self.knowledge_file).read_text(encoding="utf-8"))
+        self.set_knowledge(knowledge_from_dict(data))
+        return self
+
+    def to_bytes(self, exclude=()):
+        return json.dumps(knowledge_to_dict(self.knowledge)).encode("utf-8")
+
+    def from_bytes(self, data, exclude=()):
+        self.set_knowledge(knowledge_from_dict(json.loads(data)))
+        return self
+
+
+def add_entities(doc: Doc, spans: list[Span], *, replace: bool) -> None:
+    """Put ``spans`` into ``doc.ents``.
+
+    replace=True: a new span wins over existing entities it overlaps (money and
+    specs are unambiguous); replace=False: it only fills gaps (guessed names
+    never override the curated gazetteer).
+    """
+    if not spans:
+        return
+    existing = list(doc.ents)
+    if replace:
+        taken = filter_spans(spans)
+        kept = [e for e in existing if not any(e.start < s.end and s.start < e.end for s in taken)]
+    else:
+        kept = existing
+        taken = [s for s in filter_spans(spans) if not any(e.start < s.end and s.start < e.end for e in existing)]
+    doc.ents = sorted(kept + taken, key=lambda s: s.start)
+
+
+def sentence_of(doc: Doc, start_char: int, end_char: int) -> Span:
+    span = doc.char_span(start_char, end_char, alignment_mode="expand")
+    return span.sent if span is not None else doc[:]

@@ -1,0 +1,110 @@
+"""``infra_chips``: chips from the catalogue and from context, with their vendor.
+
+The catalogue (patterns/chips.jsonl) names known parts. Unknown parts are read
+from how launches are written: a part-number or product name right before a
+chip noun ("its new K2 accelerator", "the Cerebras N9 chip"). The vendor comes
+from the text first (an ORG right before the chip, possessive or not, or the
+company whose "its new ... chip" it is), then from the catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.components.base import KnowledgeComponent, add_entities
+from pipeline.components.phrases import Phrases
+
+PART_NUMBER = re.compile(r"^(?=.*\d)[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
+PLURAL_PART = re.compile(r"^(.*\d[A-Za-z]?)s$")
+POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+
+
+def canonical_chip(text: str) -> str:
+    """Singular chip name: "H100s" -> "H100".
+
+    >>> canonical_chip("H100s"), canonical_chip("MI300X"), canonical_chip("Blackwell")
+    ('H100', 'MI300X', 'Blackwell')
+    """
+    m = PLURAL_PART.match(text)
+    return m.group(1) if m else text
+
+
+@Language.factory("infra_chips", default_config={})
+def make_chip_finder(nlp: Language, name: str) -> "ChipFinder":
+    return ChipFinder(nlp, name)
+
+
+class ChipFinder(KnowledgeComponent):
+    def setup(self) -> None:
+        cues = self.knowledge.cues
+        self.chip_nouns = Phrases(self.nlp, cues.get("chip_nouns", ()))
+        self.generic = frozenset(cues.get("generic_modifiers", ())) | frozenset(cues.get("not_names", ()))
+
+    def _candidate(self, doc: Doc, noun_at: int) -> tuple[int, int] | None:
+        k = noun_at
+        while k > 0 and noun_at - k < 3:
+            t = doc[k - 1]
+            if t.ent_type_ or t.is_punct or t.lower_ in self.generic:
+                break
+            if not (PART_NUMBER.match(t.text) or (t.text[:1].isupper() and t.text.isalpha()) or
+                    (t.like_num and k - 1 > 0 and doc[k - 2].text[:1].isupper() and not doc[k - 2].ent_type_)):
+                break
+            k -= 1
+        if k == noun_at or doc[k].like_num:
+            return None
+        # A lone capitalised word is a chip name only if it is not sentence-initial.
+        if noun_at - k == 1 and not PART_NUMBER.match(doc[k].text) and doc[k].is_sent_start:
+            return None
+        return k, noun_at
+
+    def __call__(self, doc: Doc) -> Doc:
+        lower = [t.lower_ for t in doc]
+        spans = []
+        for i in range(1, len(doc)):
+            if self.chip_nouns.starting_at(lower, i):
+                cand = self._candidate(doc, i)
+                if cand:
+                    text = doc[cand[0] : cand[1]].text
+                    spans.append(Span(doc, cand[0], cand[1], label="CHIP", span_id=canonical_chip(text)))
+        add_entities(doc, spans, replace=False)
+
+        chips: dict[str, dict] = {}
+        for ent in doc.ents:
+            if ent.label_ != "CHIP":
+                continue
+            name = ent.ent_id_ or canonical_chip(ent.text)
+            vendor = self._vendor_from_text(doc, ent) or self.knowledge.chip_vendor.get(name)
+            record = chips.get(name)
+            if record is None:
+                chips[name] = {
+                    "chip": name,
+                    "vendor": vendor,
+                    "family": self.knowledge.chip_family.get(name),
+                    "start_char": ent.start_char,
+                    "end_char": ent.end_char,
+                    "sentence": ent.sent.text.strip(),
+                }
+            elif record["vendor"] is None and vendor:
+                record["vendor"] = vendor
+        doc._.chips = list(chips.values())
+        return doc
+
+    def _vendor_from_text(self, doc: Doc, ent: Span) -> str | None:
+        k = ent.start - 1
+        # skip "the", possessive and a family name: "Nvidia's Blackwell B200", "AMD Instinct MI300X"
+        while k >= 0 and ent.start - k <= 3 and (doc[k].lower_ in ("the", "new", "its", "latest") or doc[k].text in POSSESSIVE
+                                                 or doc[k].ent_type_ == "CHIP"):
+            k -= 1
+        if k >= 0 and doc[k].ent_type_ == "ORG":
+            org = next(e for e in doc.ents if e.start <= k < e.end)
+            return org.ent_id_ or org.text
+        # "X unveiled its new K2 chip": the company the sentence is about.
+        window = [t.lower_ for t in doc[max(ent.sent.start, ent.start - 3) : ent.start]]
+        if "its" in window:
+            orgs = [e for e in ent.sent.ents if e.label_ == "ORG" and e.end <= ent.start]
+            if orgs:
+                return orgs[0].ent_id_ or orgs[0].text
+        return None

@@ -1,0 +1,301 @@
+"""``infra_companies``: companies no gazetteer lists, recognised from how news
+writes about them.
+
+A capitalised run of tokens becomes an ORG when its context says so: a deal
+verb after it ("X raised"), a cue before it ("led by X", "acquire X", "stake in
+X"), an appositive ("X, a Berlin-based startup,"), a company suffix ("X Labs",
+"X Capital"), or a possessive before a deal or chip ("X's $2bn round"). Lists
+after a cue ("A, B and C") are read whole. A name found once is then an ORG
+everywhere in the document, and "X AI" lets a later bare "X" refer back to it.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.components.base import KnowledgeComponent, add_entities
+from pipeline.components.phrases import Phrases
+
+JOINERS_TIGHT = frozenset({"-", ":", ".", "'", "’"})  # only inside a word: D-Wave, Run:ai
+JOINERS_SPACED = frozenset({"&", "and"})  # "Latham & Watkins"; "and" only inside suffixed names
+POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+# Words that may stand between a name and its verb: "X has quietly raised", "X said it raised".
+VERB_GAP = frozenset(
+    "has have had just also recently quietly reportedly is was were are will has now officially "
+    "finally said says it today yesterday formally initially first successfully".split()
+)
+LIST_SEPARATORS = frozenset({",", "and", "&", "as", "well", "plus", "along", "with", "alongside", "including"})
+
+
+@Language.factory("infra_companies", default_config={})
+def make_company_finder(nlp: Language, name: str) -> "CompanyFinder":
+    return CompanyFinder(nlp, name)
+
+
+class CompanyFinder(KnowledgeComponent):
+    def setup(self) -> None:
+        cues = self.knowledge.cues
+        nlp = self.nlp
+        self.deal_verbs = Phrases(
+            nlp,
+            [*cues.get("equity_verbs", ()), *cues.get("acquisition_verbs", ()), *cues.get("investment_verbs", ()),
+             *cues.get("lead_after", ()), *cues.get("participate_after", ()), *cues.get("talks_cues", ()),
+             *cues.get("seeking_cues", ()), *cues.get("announced_cues", ()), "priced", "filed", "prices",
+             "files", "is in talks", "agreed", "agrees", "signed", "unveiled", "launched", "announced"],
+        )
+        self.before_cues = Phrases(
+            nlp,
+            [*cues.get("lead_cues", ()), "participation from", "participation by", "backed by", "investors include",
+             "investors including", "investors included", "lenders include", "lenders including", "joined by",
+             "alongside", "acquisition of", "purchase of", "takeover of", "stake in", "investment in", "invest in",
+             "invests in", "invested in", "investing in", "merger with", "acquire", "acquires", "acquired",
+             "acquiring", "buy", "buys", "bought", "snapped up", "arranged by", "provided by", "underwritten by",
+             "funding from", "financing from", "investment from", "backing from", "support from", "capital from",
+             "led by", "co-led by", "from investors", "investors such as", "firms such as", "partnered with",
+             "partnership with", "spun out of", "spinout of", "spun off from", "rival", "rivals", "competitor"],
+        )
+        self.company_nouns = Phrases(nlp, cues.get("company_nouns", ()))
+        self.person_titles = frozenset(cues.get("person_titles", ()))
+        self.person_after = frozenset(cues.get("person_after", ()))
+        self.generic = frozenset(cues.get("generic_modifiers", ()))
+        self.months = frozenset(cues.get("months", ()))
+        self.not_names = frozenset(cues.get("not_names", ()))
+        self.org_suffixes = frozenset(cues.get("org_suffixes", ()))
+        self.legal_suffixes = frozenset(cues.get("legal_suffixes", ()))
+        self.verb_words = frozenset(
+            w for w in (*cues.get("equity_verbs", ()), *cues.get("acquisition_verbs", ())) if " " not in w
+        )
+
+    # -- token classes -------------------------------------------------
+    def _namey(self, text: str) -> bool:
+        first = text[:1]
+        if not first:
+            return False
+        if first.isupper():
+            return True
+        # xAI, iPhone-style names: lower first letter, capital inside.
+        return first.islower() and any(c.isupper() for c in text[1:])
+
+    def _chunks(self, doc: Doc, in_ent: list[bool]) -> list[tuple[int, int]]:
+        """Maximal runs of name-like tokens outside existing entities."""
+        chunks = []
+        n = len(doc)
+        i = 0
+        while i < n:
+            tok = doc[i]
+            if in_ent[i] or not self._namey(tok.text) or tok.lower_ in self.verb_words and i > 0:
+                i += 1
+                continue
+            j = i + 1
+            while j < n and not in_ent[j] and not doc[j].is_sent_start:
+                t = doc[j]
+                prev = doc[j - 1]
+                if self._namey(t.text):
+                    if t.lower_ in self.verb_words:  # "Acme Raises $5M" in a Title Case headline
+                        break
+                    j += 1
+                    continue
+                if t.text in JOINERS_TIGHT and not prev.whitespace_ and j + 1 < n and not t.whitespace_ \
+                        and not in_ent[j + 1] and doc[j + 1].text[:1].isalnum() and t.text not in POSSESSIVE:
+                    j += 2
+                    continue
+                if t.text == "&" and j + 1 < n and not in_ent[j + 1] and self._namey(doc[j + 1].text):
+                    j += 2
+                    continue
+                break
+            chunks.append((i, j))
+            i = j
+        return chunks
+
+    def _trim(self, doc: Doc, start: int, end: int) -> tuple[int, int]:
+        while start < end and (doc[start].lower_ in self.generic or doc[start].lower_ in self.months
+                               or doc[start].lower_ in self.person_titles or doc[start].lower_ in self.not_names
+                               and start + 1 < end and doc[start + 1].text not in self.org_suffixes):
+            start += 1
+        while end > start and (doc[end - 1].text in JOINERS_TIGHT or doc[end - 1].text == "&"):
+            end -= 1
+        return start, end
+
+    def _rejected(self, doc: Doc, start: int, end: int) -> bool:
+        words = [t.lower_ for t in doc[start:end]]
+        if not words:
+            return True
+        if all(w in self.generic or w in self.months or w in self.not_names for w in words):
+            return True
+        if any(w in self.months for w in words):
+            return True
+        if any(t.like_num for t in doc[start:end]) and end - start == 1:
+            return True
+        return self._is_person(doc, start, end)
+
+    def _is_person(self, doc: Doc, start: int, end: int) -> bool:
+        if doc[end - 1].text in self.org_suffixes:
+            return False
+        before = [t.lower_ for t in doc[max(0, start - 3) : start]]
+        if any(w in self.person_titles for w in before[-2:]):
+            return True
+        after = [t.lower_ for t in doc[end : end + 4] if not t.is_punct]
+        if end - start >= 2 and after[:1] and after[0] in self.person_after:
+            return True
+        if end < len(doc) and doc[end].text == "," and after[:2] and (
+            after[0] in self.person_titles or after[0] in ("its", "the", "a") and len(after) > 1 and after[1] in self.person_titles
+        ):
+            return True
+        return False
+
+    # -- evidence ------------------------------------------------------
+    def _verb_after(self, doc: Doc, lower: list[str], end: int) -> bool:
+        i = end
+        if i < len(doc) and lower[i] in POSSESSIVE:
+            return False
+        # skip an appositive: "X, a Berlin-based startup, raised"
+        if i < len(doc) and lower[i] == ",":
+            k = i + 1
+            while k < min(len(doc), i + 15) and lower[k] not in (",", ".") and not doc[k].is_sent_start:
+                k += 1
+            if k < len(doc) and lower[k] == ",":
+                i = k + 1
+        steps = 0
+        while i < len(doc) and lower[i] in VERB_GAP and steps < 4:
+            i += 1
+            steps += 1
+        return bool(self.deal_verbs.starting_at(lower, i))
+
+    def _cue_before(self, lower: list[str], start: int) -> bool:
+        return bool(self.before_cues.ending_at(lower, start)) or (
+            start >= 2 and lower[start - 1] in ("the", "a", "an") and bool(self.before_cues.ending_at(lower, start - 1))
+        )
+
+    def _appositive(self, doc: Doc, lower: list[str], start: int, end: int) -> bool:
+        if end < len(doc) and lower[end] == ",":
+            k = end + 1
+            limit = min(len(doc), end + 12)
+            while k < limit and lower[k] not in (",", ".", ";") and not doc[k].is_sent_start:
+                if self.company_nouns.starting_at(lower, k):
+                    return True
+                k += 1
+        # "chip startup X", "the Paris-based lab X"
+        return bool(self.company_nouns.ending_at(lower, start))
+
+    def _possessive_deal(self, doc: Doc, lower: list[str], end: int) -> bool:
+        if end < len(doc) and lower[end] in POSSESSIVE:
+            window = doc[end + 1 : end + 5]
+            return any(t.ent_type_ == "MONEY" or t.lower_ in ("series", "seed", "acquisition", "purchase", "ipo",
+                                                              "round", "funding", "raise", "stake", "chip", "chips",
+                                                              "accelerator", "processor", "gpu", "investment")
+                       for t in window)
+        return False
+
+    def _suffixed(self, doc: Doc, start: int, end: int) -> bool:
+        if end - start < 2:
+            return False
+        if doc[end - 1].text not in self.org_suffixes:
+            return False
+        head = [t.lower_ for t in doc[start : end - 1]]
+        return not all(w in self.generic or w in self.not_names for w in head)
+
+    # -- main ----------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        lower = [t.lower_ for t in doc]
+        in_ent = [False] * len(doc)
+        for ent in doc.ents:
+            for k in range(ent.start, ent.end):
+                in_ent[k] = True
+        candidates = []
+        for start, end in self._chunks(doc, in_ent):
+            start, end = self._trim(doc, start, end)
+            if start >= end or self._rejected(doc, start, end):
+                continue
+            candidates.append((start, end))
+
+        found: dict[tuple[int, int], None] = {}
+        cue_lists: list[tuple[int, int]] = []
+        for start, end in candidates:
+            if (self._suffixed(doc, start, end) or self._verb_after(doc, lower, end)
+                    or self._appositive(doc, lower, start, end) or self._possessive_deal(doc, lower, end)):
+                found[(start, end)] = None
+            elif self._cue_before(lower, start):
+                found[(start, end)] = None
+                cue_lists.append((start, end))
+        # Lists after a cue or a known ORG: "led by A, with B, C and D".
+        starts = {s: e for s, e in candidates}
+        anchors = [(s, e) for s, e in found] + [(e.start, e.end) for e in doc.ents if e.label_ == "ORG"]
+        queue = sorted(anchors)
+        seen = set(queue)
+        while queue:
+            s, e = queue.pop(0)
+            k = e
+            if k < len(doc) and lower[k] in POSSESSIVE:
+                continue
+            gap = 0
+            while k < len(doc) and lower[k] in LIST_SEPARATORS and gap < 3 and not doc[k].is_sent_start:
+                k += 1
+                gap += 1
+            if gap == 0 or k not in starts:
+                continue
+            if not any(lower[x] in (",", "and", "&") for x in range(e, k)):
+                continue
+            nxt = (k, starts[k])
+            if nxt in seen:
+                continue
+            seen.add(nxt)
+            # only grow lists that a cue or an ORG on the left anchors
+            if (s, e) in found or any(doc[x].ent_type_ == "ORG" for x in range(s, e)):
+                found[nxt] = None
+                queue.append(nxt)
+
+        spans = [self._span(doc, s, e) for s, e in found]
+        add_entities(doc, spans, replace=False)
+        self._propagate(doc)
+        return doc
+
+    def _canonical(self, doc: Doc, start: int, end: int) -> str:
+        while end - start > 1 and doc[end - 1].text in self.legal_suffixes:
+            end -= 1
+            if end - start > 1 and doc[end - 1].text == ",":
+                end -= 1
+        return doc[start:end].text
+
+    def _span(self, doc: Doc, start: int, end: int, canonical: str | None = None) -> Span:
+        return Span(doc, start, end, label="ORG", span_id=canonical or self._canonical(doc, start, end))
+
+    def _propagate(self, doc: Doc) -> None:
+        """Label every other mention of a name the document already calls an ORG."""
+        names: dict[tuple[str, ...], str] = {}
+        for ent in doc.ents:
+            if ent.label_ != "ORG":
+                continue
+            canonical = ent.ent_id_ or ent.text
+            tokens = tuple(t.text for t in ent)
+            names.setdefault(tokens, canonical)
+            # "Halden AI" introduces "Halden"; "Sequoia Capital" introduces "Sequoia".
+            if len(tokens) >= 2 and tokens[-1] in self.org_suffixes and tokens[-1] not in self.legal_suffixes:
+                short = tokens[:-1]
+                if not all(w.lower() in self.generic for w in short):
+                    names.setdefault(short, canonical)
+        if not names:
+            return
+        in_ent = [False] * len(doc)
+        for ent in doc.ents:
+            for k in range(ent.start, ent.end):
+                in_ent[k] = True
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for tokens in sorted(names, key=len, reverse=True):
+            by_first.setdefault(tokens[0], []).append(tokens)
+        spans = []
+        i = 0
+        while i < len(doc):
+            matched = 0
+            if not in_ent[i]:
+                for tokens in by_first.get(doc[i].text, ()):
+                    j = i + len(tokens)
+                    if j <= len(doc) and not any(in_ent[i:j]) and tuple(t.text for t in doc[i:j]) == tokens:
+                        nxt = doc[j] if j < len(doc) else None
+                        if nxt is not None and self._namey(nxt.text) and not in_ent[j] and nxt.text not in self.org_suffixes:
+                            continue  # part of a longer name
+                        spans.append(self._span(doc, i, j, names[tokens]))
+                        matched = len(tokens)
+                        break
+            i += matched or 1
+        add_entities(doc, spans, replace=False)

@@ -1,0 +1,349 @@
+"""``infra_deals``: funding rounds, debt, acquisitions, investments and IPOs.
+
+A sentence with a deal trigger (a verb or noun from patterns/cues.json) and an
+amount that is not a valuation, revenue, spending plan or other non-deal figure
+yields a deal. The company is the ORG the sentence is about; investors are the
+ORGs the cues place on the investor side ("led by", "participation from",
+"X led the round"). The next sentences may add investors, a valuation or the
+round when they refer back ("The round was led by ...").
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.components.base import KnowledgeComponent
+from pipeline.components.phrases import Phrases
+
+ROUND = re.compile(r"(?<![\w-])(pre-seed|seed|series\s+([a-h])(?![\w]))", re.I)
+POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+# Sentences after a deal that may still describe it.
+FOLLOW_SENTENCES = 2
+FOLLOW_REFERENCES = re.compile(
+    r"(?<![\w])(?:the|this|that|its)\s+(?:round|deal|financing|funding|raise|investment|facility|loan|transaction|"
+    r"acquisition|purchase|offering|ipo|series)|(?<![\w])(?:led|co-led|participated|joined|valu\w+)", re.I
+)
+TYPE_PRIORITY = ("acquisition", "ipo", "debt", "equity_round", "investment")
+
+
+@Language.factory("infra_deals", default_config={})
+def make_deal_finder(nlp: Language, name: str) -> "DealFinder":
+    return DealFinder(nlp, name)
+
+
+class DealFinder(KnowledgeComponent):
+    def setup(self) -> None:
+        c = self.knowledge.cues
+        P = lambda *names: Phrases(self.nlp, [w for n in names for w in c.get(n, ())])  # noqa: E731
+        self.triggers = {
+            "acquisition": P("acquisition_verbs", "acquisition_nouns"),
+            "ipo": P("ipo_nouns"),
+            "debt": P("debt_nouns"),
+            "equity_round": P("equity_verbs", "equity_nouns"),
+            "investment": P("investment_verbs", "investment_nouns"),
+        }
+        self.lead_cues = P("lead_cues")
+        self.investor_cues = P("investor_cues")
+        self.lead_after = P("lead_after")
+        self.participate_after = P("participate_after")
+        self.valuation_before = P("valuation_before")
+        self.valuation_after = P("valuation_after")
+        self.not_before = P("not_deal_before")
+        self.not_after = P("not_deal_after")
+        self.talks = P("talks_cues")
+        self.seeking = P("seeking_cues")
+        self.announced = P("announced_cues")
+        self.acq_verbs = P("acquisition_verbs")
+        self.acq_nouns = P("acquisition_nouns")
+        self.inv_verbs = P("investment_verbs", "investment_nouns")
+
+    # -- money roles ---------------------------------------------------
+    def _money_role(self, doc: Doc, lower: list[str], ent: Span) -> str:
+        s, e = ent.start, ent.end
+        k = s
+        while k > 0 and lower[k - 1] in ("a", "an", "the", "of", "at", "its", "about", "around", "roughly", "nearly",
+                                         "approximately", "some", "over", "more", "than", "up", "to", "almost",
+                                         "above", "under", "below", "just"):
+            k -= 1
+            if s - k > 4:
+                break
+        if self.valuation_before.ending_at(lower, k) or self.valuation_before.ending_at(lower, s):
+            return "valuation"
+        if self.valuation_after.starting_at(lower, e):
+            return "valuation"
+        if self.not_after.starting_at(lower, e):
+            return "other"
+        for back in range(max(ent.sent.start, s - 5), s + 1):
+            if self.not_before.ending_at(lower, back):
+                # "revenue of $2bn" / "spending $5bn"; but not "raised $5bn to fund capex"
+                return "other"
+        return "amount"
+
+    # -- main ----------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        lower = [t.lower_ for t in doc]
+        money_records = {r["start_char"]: r for r in (doc._.money or [])}
+        sents = [s for s in doc.sents if s.text.strip()]
+        deals: list[dict] = []
+        for si, sent in enumerate(sents):
+            deal = self._deal_in_sentence(doc, lower, sents, si, money_records)
+            if deal is None:
+                continue
+            self._follow(doc, lower, sents, si, deal, money_records)
+            deals.append(deal)
+        doc._.deals = self._dedupe(deals)
+        return doc
+
+    def _deal_type(self, lower: list[str], sent: Span) -> tuple[str | None, int]:
+        hits: dict[str, int] = {}
+        for kind, phrases in self.triggers.items():
+            found = phrases.find(lower, sent.start, sent.end)
+            if found:
+                hits[kind] = found[0][0]
+        if not hits:
+            return None, -1
+        for kind in TYPE_PRIORITY:
+            if kind in hits:
+                if kind == "investment" and "equity_round" in hits:
+                    # "invested in a $100M Series B" is the round, seen from the investor
+                    continue
+                return kind, hits[kind]
+        return None, -1
+
+    def _deal_in_sentence(self, doc, lower, sents, si, money_records) -> dict | None:
+        sent = sents[si]
+        kind, trigger_at = self._deal_type(lower, sent)
+        if kind is None:
+            return None
+        moneys = [e for e in sent.ents if e.label_ == "MONEY"]
+        roles = {e.start: self._money_role(doc, lower, e) for e in moneys}
+        amounts = [e for e in moneys if roles[e.start] == "amount"]
+        valuations = [e for e in moneys if roles[e.start] == "valuation"]
+        if not amounts and kind != "acquisition":
+            return None
+        amount = amounts[0] if amounts else None
+        orgs = [e for e in sent.ents if e.label_ == "ORG"]
+        leads, investors = self._investors(doc, lower, sent, orgs)
+        company, target = self._parties(doc, lower, sent, kind, trigger_at, orgs, investors, sents, si)
+        if company is None:
+            return None
+        if kind == "acquisition" and target is None and amount is None:
+            return None
+        if kind == "investment":
+            investors = [company, *[i for i in investors if i != company]]
+        money = money_records.get(amount.start_char) if amount is not None else None
+        valuation = money_records.get(valuations[0].start_char) if valuations else None
+        round_name = self._round(sent.text)
+        return {
+            "company": company,
+            "deal_type": kind,
+            "round": round_name if kind == "equity_round" else None,
+            "amount": money["value"] if money else None,
+            "currency": money["unit"] if money else None,
+            "amount_qualifier": money["qualifier"] if money else None,
+            "amount_max": money["value_max"] if money else None,
+            "valuation": valuation["value"] if valuation else None,
+            "investors": [i for i in investors if i not in (company, target)],
+            "lead_investors": [i for i in leads if i not in (company, target)],
+            "target": target,
+            "status": self._status(lower, sent),
+            "evidence": sent.text.strip(),
+            "start_char": sent.start_char,
+            "end_char": sent.end_char,
+        }
+
+    @staticmethod
+    def _name(ent: Span) -> str:
+        return ent.ent_id_ or ent.text
+
+    def _investors(self, doc, lower, sent, orgs) -> tuple[list[str], list[str]]:
+        """ORGs on the investor side: after a cue (and its list), or before "led"."""
+        leads: list[str] = []
+        investors: list[str] = []
+        mode = None  # "lead" / "investor" once a cue is seen, until the clause ends
+        org_at = {e.start: e for e in orgs}
+        i = sent.start
+        while i < sent.end:
+            n_lead = self.lead_cues.starting_at(lower, i)
+            n_inv = 0 if n_lead else self.investor_cues.starting_at(lower, i)
+            if n_lead:
+                mode, i = "lead", i + n_lead
+                continue
+            if n_inv:
+                # "from"/"with"/"including" only open an investor list inside deal talk
+                mode, i = "investor", i + n_inv
+                continue
+            if i in org_at:
+                ent = org_at[i]
+                name = self._name(ent)
+                after = ent.end
+                if after < len(doc) and lower[after] in POSSESSIVE:
+                    i = ent.end
+                    continue
+                if self.lead_after.starting_at(lower, after) or (
+                    after < len(doc) and lower[after] in ("and", ",") and self._list_then(lower, after, self.lead_after)
+                ):
+                    leads.append(name)
+                    investors.append(name)
+                elif self.participate_after.starting_at(lower, after):
+                    investors.append(name)
+                elif mode is not None:
+                    investors.append(name)
+                    if mode == "lead":
+                        leads.append(name)
+                i = ent.end
+                continue
+            tok = doc[i]
+            if mode is not None and (tok.text in (".", ";") or (tok.ent_type_ == "MONEY")
+                                     or (tok.is_alpha and tok.is_lower and lower[i] not in ("and", "with", "from",
+                                                                                           "as", "well", "including",
+                                                                                           "also", "other", "existing",
+                                                                                           "investors", "participation",
+                                                                                           "plus", "alongside", "the",
+                                                                                           "new", "backers", "firms",
+                                                                                           "such", "co", "-", "by",
+                                                                                           "returning", "a", "an"))):
+                if mode == "lead" and lower[i] in ("with",):
+                    mode = "investor"
+                elif not (mode == "lead" and lower[i] in ("co", "-", "led", "by")):
+                    mode = None
+            i += 1
+        return list(dict.fromkeys(leads)), list(dict.fromkeys(investors))
+
+    @staticmethod
+    def _list_then(lower, i, phrases) -> bool:
+        # "A and B led the round": look past a short list for the lead verb
+        k = i
+        for _ in range(8):
+            if k >= len(lower):
+                return False
+            if phrases.starting_at(lower, k):
+                return True
+            k += 1
+        return False
+
+    def _parties(self, doc, lower, sent, kind, trigger_at, orgs, investors, sents, si):
+        non_investor = [e for e in orgs if self._name(e) not in investors]
+        company = target = None
+        if kind == "acquisition":
+            verb = self.acq_verbs.find(lower, sent.start, sent.end)
+            noun = self.acq_nouns.find(lower, sent.start, sent.end)
+            if verb:
+                v0, v1 = verb[0]
+                passive = v1 < sent.end and lower[v1] == "by" or (v0 > 0 and lower[v0 - 1] in ("be", "been", "being", "was", "were", "is"))
+                before = [e for e in orgs if e.end <= v0]
+                after = [e for e in orgs if e.start >= v1]
+                if passive:
+                    target = before[-1] if before else None
+                    by_orgs = [e for e in after if any(lower[k] == "by" for k in range(v1, e.start))]
+                    company = by_orgs[0] if by_orgs else (after[0] if after else None)
+                else:
+                    company = before[0] if before else None
+                    target = after[0] if after else None
+            elif noun:
+                n0, n1 = noun[0]
+                poss = [e for e in orgs if e.end < len(doc) and lower[e.end] in POSSESSIVE and e.end <= n0]
+                after = [e for e in orgs if e.start >= n1]
+                company = poss[-1] if poss else ([e for e in orgs if e.end <= n0] or [None])[0]
+                of_after = [e for e in after if lower[e.start - 1] in ("of", "by")]
+                if company is None and of_after:
+                    by = [e for e in after if lower[e.start - 1] == "by"]
+                    company = by[0] if by else None
+                target = next((e for e in after if lower[e.start - 1] == "of"), after[0] if after else None)
+                if target is not None and company is not None and target.start == company.start:
+                    target = None
+            return (self._name(company) if company is not None else None,
+                    self._name(target) if target is not None else None)
+        if kind == "investment":
+            before = [e for e in orgs if e.end <= trigger_at]
+            after = [e for e in orgs if e.start > trigger_at]
+            company = before[0] if before else None
+            in_after = [e for e in after if lower[e.start - 1] in ("in", "into", "to")]
+            target = in_after[0] if in_after else None
+            return (self._name(company) if company is not None else None,
+                    self._name(target) if target is not None else None)
+        # equity_round / debt / ipo: who raises
+        candidates = [e for e in non_investor if not (e.end < len(doc) and lower[e.end] in POSSESSIVE
+                                                      and e.end + 1 < len(doc) and doc[e.end + 1].ent_type_ == "ORG")]
+        before = [e for e in candidates if e.start < trigger_at]
+        if before:
+            company = before[0]
+        else:
+            after = [e for e in candidates if e.start > trigger_at and lower[e.start - 1] in ("in", "for", "into", "to")]
+            company = after[0] if after else (candidates[0] if candidates else None)
+        if company is None:
+            company_name = self._subject_before(sents, si, investors)
+            return company_name, None
+        return self._name(company), None
+
+    def _subject_before(self, sents, si, investors) -> str | None:
+        """"The company raised $X": the ORG the previous sentences were about."""
+        for back in range(1, 3):
+            if si - back < 0:
+                break
+            orgs = [e for e in sents[si - back].ents if e.label_ == "ORG" and self._name(e) not in investors]
+            if orgs:
+                return self._name(orgs[0])
+        return None
+
+    def _status(self, lower, sent) -> str:
+        for phrases, status in ((self.talks, "talks"), (self.seeking, "seeking"), (self.announced, "announced")):
+            if phrases.find(lower, sent.start, sent.end):
+                return status
+        return "closed"
+
+    @staticmethod
+    def _round(text: str) -> str | None:
+        m = ROUND.search(text)
+        if not m:
+            return None
+        if m.group(2):
+            return f"series_{m.group(2).lower()}"
+        return m.group(1).lower().replace("-", "_")
+
+    def _follow(self, doc, lower, sents, si, deal, money_records) -> None:
+        """Fill investors, valuation and round from the next sentences."""
+        for k in range(si + 1, min(len(sents), si + 1 + FOLLOW_SENTENCES)):
+            sent = sents[k]
+            kind, _ = self._deal_type(lower, sent)
+            moneys = [e for e in sent.ents if e.label_ == "MONEY"]
+            roles = {e.start: self._money_role(doc, lower, e) for e in moneys}
+            has_new_amount = any(r == "amount" for r in roles.values())
+            if has_new_amount and kind is not None:
+                break  # another deal starts
+            if not FOLLOW_REFERENCES.search(sent.text):
+                continue
+            orgs = [e for e in sent.ents if e.label_ == "ORG"]
+            leads, investors = self._investors(doc, lower, sent, orgs)
+            for name in investors:
+                if name not in deal["investors"] and name not in (deal["company"], deal["target"]):
+                    deal["investors"].append(name)
+            for name in leads:
+                if name not in deal["lead_investors"] and name not in (deal["company"], deal["target"]):
+                    deal["lead_investors"].append(name)
+            if deal["valuation"] is None:
+                for e in moneys:
+                    if roles[e.start] == "valuation":
+                        deal["valuation"] = money_records[e.start_char]["value"]
+                        break
+            if deal["deal_type"] == "equity_round" and deal["round"] is None:
+                deal["round"] = self._round(sent.text)
+
+    @staticmethod
+    def _dedupe(deals: list[dict]) -> list[dict]:
+        merged: dict[tuple, dict] = {}
+        for deal in deals:
+            key = (deal["company"], deal["amount"], deal["deal_type"])
+            if key not in merged:
+                merged[key] = deal
+                continue
+            kept = merged[key]
+            for field, value in deal.items():
+                if kept.get(field) in (None, [], "") and value not in (None, [], ""):
+                    kept[field] = value
+            for field in ("investors", "lead_investors"):
+                kept[field] = list(dict.fromkeys([*kept[field], *deal[field]]))
+        return list(merged.values())

@@ -1,0 +1,55 @@
+"""Sentence boundaries for a pipeline without a parser.
+
+spaCy's ``sentencizer`` splits on every final punctuation token and never on a
+line break. News needs the opposite in places: headlines and list items end at
+the line break without punctuation, while "Inc." or "U.S." inside a sentence
+are single tokens that must not end it.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+TERMINALS = frozenset({".", "!", "?", "…", "...", "。"})
+CLOSERS = frozenset({'"', "'", "”", "’", ")", "]", "»"})
+# Words that begin sentences: after an abbreviation such as "Inc." a new
+# sentence is only assumed when one of these follows.
+STARTERS = frozenset(
+    "the it its this that these those they he she we in on at for as after before while when "
+    "but however meanwhile separately also according under last earlier a an both".split()
+)
+
+
+@Language.factory("infra_sentences", default_config={})
+def make_sentence_splitter(nlp: Language, name: str) -> "SentenceSplitter":
+    return SentenceSplitter()
+
+
+class SentenceSplitter:
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        doc[0].is_sent_start = True
+        for i in range(1, len(doc)):
+            doc[i].is_sent_start = self._starts(doc, i)
+        return doc
+
+    @staticmethod
+    def _starts(doc: Doc, i: int) -> bool:
+        token, prev = doc[i], doc[i - 1]
+        if token.is_space:
+            return False
+        if prev.is_space and "\n" in prev.text:
+            return True
+        j = i - 1
+        while j > 0 and (doc[j].text in CLOSERS or doc[j].is_space):
+            j -= 1
+        last = doc[j]
+        first_char = token.text[:1]
+        if last.text in TERMINALS:
+            return not first_char.islower()
+        if len(last.text) > 1 and last.text.endswith(".") and not last.like_num:
+            # An abbreviation ("Inc.", "U.S.") usually sits inside a sentence.
+            return token.lower_ in STARTERS and first_char.isupper()
+        return False

@@ -1,0 +1,195 @@
+"""Score output tables against gold annotations (``corpus/.gold/<split>/*.yaml``).
+
+Matching keys, per document:
+- companies: canonical name; money: (value, currency); chips: chip name;
+- deals: (company, amount); specs: (subject, attribute, value in canonical unit).
+Names are compared case-, punctuation- and legal-suffix-insensitively.
+Deal fields are scored as accuracy over matched deals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+TABLES = ("companies", "money", "deals", "chips", "specs")
+DEAL_FIELDS = ("deal_type", "round", "currency", "amount_qualifier", "valuation", "target", "status",
+               "investors", "lead_investors")
+LEGAL = re.compile(r"\b(inc|corp|corporation|ltd|limited|llc|llp|plc|gmbh|ag|sa|co)\b\.?$")
+
+
+def norm_name(name) -> str:
+    """Comparable form of a company or chip name.
+
+    >>> norm_name("NVIDIA Corp."), norm_name("Run:ai"), norm_name("Gaudi 3")
+    ('nvidia', 'runai', 'gaudi3')
+    """
+    if name is None or (isinstance(name, float) and name != name):
+        return ""
+    text = str(name).casefold().strip()
+    text = LEGAL.sub("", text).strip(" ,.")
+    return re.sub(r"[^\w]+", "", text)
+
+
+def norm_value(value) -> float | None:
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None
+    return round(float(value), 4)
+
+
+def names(value) -> frozenset[str]:
+    if value is None or (isinstance(value, float) and value != value):
+        return frozenset()
+    items = value if isinstance(value, list) else str(value).split(";")
+    return frozenset(n for n in (norm_name(i) for i in items) if n)
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, gold: Counter, pred: Counter) -> None:
+        overlap = sum((gold & pred).values())
+        self.tp += overlap
+        self.fp += sum(pred.values()) - overlap
+        self.fn += sum(gold.values()) - overlap
+
+
+def load_gold(path: Path) -> dict[str, dict[str, list[dict]]]:
+    """doc_id -> gold document, from every YAML file below ``path``."""
+    files = sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
+    gold = {}
+    for file in files:
+        for entry in yaml.safe_load(file.read_text(encoding="utf-8")) or []:
+            gold[entry["doc_id"]] = entry
+    return gold
+
+
+def _keys_gold(table: str, doc: dict) -> Counter:
+    if table == "companies":
+        return Counter({norm_name(c): 1 for c in doc.get("companies") or []})
+    if table == "money":
+        return Counter((norm_value(m["value"]), m["unit"]) for m in doc.get("money") or [])
+    if table == "deals":
+        return Counter((norm_name(d["company"]), norm_value(d.get("amount"))) for d in doc.get("deals") or [])
+    if table == "chips":
+        return Counter({norm_name(c["chip"]): 1 for c in doc.get("chips") or []})
+    if table == "specs":
+        return Counter((norm_name(s["subject"]), s["attribute"], norm_value(s["value"])) for s in doc.get("specs") or [])
+    raise KeyError(table)
+
+
+def predicted_by_doc(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, list[dict]]]:
+    out: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    mentions = tables["mentions"]
+    for row in mentions.to_dict("records"):
+        if row["label"] == "ORG":
+            out[row["doc_id"]]["companies"].append(row["canonical"])
+        elif row["label"] == "MONEY":
+            out[row["doc_id"]]["money"].append({"value": row["value"], "unit": row["unit"]})
+    for name in ("deals", "chips", "specs"):
+        for row in tables[name].to_dict("records"):
+            out[row["doc_id"]][name].append(row)
+    return out
+
+
+def _keys_pred(table: str, doc: dict) -> Counter:
+    if table == "companies":
+        return Counter({norm_name(c): 1 for c in doc.get("companies", [])})
+    if table == "money":
+        return Counter((norm_value(m["value"]), m["unit"]) for m in doc.get("money", []))
+    if table == "deals":
+        return Counter((norm_name(d["company"]), norm_value(d["amount"])) for d in doc.get("deals", []))
+    if table == "chips":
+        return Counter({norm_name(c["chip"]): 1 for c in doc.get("chips", [])})
+    if table == "specs":
+        return Counter((norm_name(s["subject"]), s["attribute"], norm_value(s["value"])) for s in doc.get("specs", []))
+    raise KeyError(table)
+
+
+def _field(name: str, value):
+    if name in ("investors", "lead_investors"):
+        return names(value)
+    if name == "target":
+        return norm_name(value) or None
+    if name == "valuation":
+        return norm_value(value)
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        return None
+    return str(value)
+
+
+def evaluate(gold: dict[str, dict], tables: dict[str, pd.DataFrame]) -> dict:
+    """Precision/recall/F1 per table and accuracy per deal field, over the gold docs."""
+    predicted = predicted_by_doc(tables)
+    scores = {t: Score() for t in TABLES}
+    field_hits = Counter()
+    field_total = Counter()
+    investors = Score()
+    for doc_id, gdoc in gold.items():
+        pdoc = predicted.get(doc_id, {})
+        for table in TABLES:
+            scores[table].add(_keys_gold(table, gdoc), _keys_pred(table, pdoc))
+        pred_deals = {(norm_name(d["company"]), norm_value(d["amount"])): d for d in pdoc.get("deals", [])}
+        for gdeal in gdoc.get("deals") or []:
+            pdeal = pred_deals.get((norm_name(gdeal["company"]), norm_value(gdeal.get("amount"))))
+            if pdeal is None:
+                continue
+            for name in DEAL_FIELDS:
+                field_total[name] += 1
+                field_hits[name] += _field(name, gdeal.get(name)) == _field(name, pdeal.get(name))
+            investors.add(Counter(names(gdeal.get("investors"))), Counter(names(pdeal.get("investors"))))
+    return {
+        "documents": len(gold),
+        "tables": {t: {"precision": s.precision, "recall": s.recall, "f1": s.f1, "tp": s.tp, "fp": s.fp, "fn": s.fn}
+                   for t, s in scores.items()},
+        "deal_fields": {name: field_hits[name] / field_total[name] if field_total[name] else None
+                        for name in DEAL_FIELDS},
+        "investors_f1": investors.f1,
+    }
+
+
+def read_tables(outdir: Path) -> dict[str, pd.DataFrame]:
+    frames = {}
+    for name in ("mentions", "deals", "chips", "specs"):
+        path = outdir / f"{name}.csv"
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: table not found; run `infra-extract run` first")
+        frames[name] = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    return frames
+
+
+def split_of(doc_id: str) -> str:
+    return doc_id.split("/", 1)[0] if "/" in doc_id else "."
+
+
+def format_report(result: dict, title: str) -> str:
+    lines = [f"{title}: {result['documents']} documents",
+             f"  {'table':<10} {'P':>6} {'R':>6} {'F1':>6}   (tp/fp/fn)"]
+    for table, s in result["tables"].items():
+        lines.append(f"  {table:<10} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f}   "
+                     f"({s['tp']}/{s['fp']}/{s['fn']})")
+    fields = ", ".join(f"{k} {v:.2f}" for k, v in result["deal_fields"].items() if v is not None)
+    lines.append(f"  deal fields (accuracy on matched deals): {fields}")
+    lines.append(f"  investors of matched deals: F1 {result['investors_f1']:.3f}")
+    return "\n".join(lines)

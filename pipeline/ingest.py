@@ -1,0 +1,237 @@
+"""Read a folder of articles: .txt, .md (YAML front matter), .html/.htm (main
+text only), .jsonl (one article per line). Every file becomes one or more
+``Article`` values, or a ``DocumentRow`` saying why it was skipped or failed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import charset_normalizer
+
+from pipeline.records import DocumentRow
+
+SUPPORTED = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
+             ".jsonl": "jsonl"}
+TEXT_KEYS = ("text", "body", "content")
+DATE_KEYS = ("published", "date")
+BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+@dataclass
+class Article:
+    doc_id: str
+    path: str
+    text: str
+    title: str | None = None
+    published: str | None = None
+    source: str | None = None
+    url: str | None = None
+    encoding: str | None = None
+    meta: dict = field(default_factory=dict)
+
+    def row(self) -> DocumentRow:
+        return DocumentRow(doc_id=self.doc_id, path=self.path, title=self.title, published=self.published,
+                           source=self.source, url=self.url, encoding=self.encoding, n_chars=len(self.text))
+
+
+class InputError(ValueError):
+    """An input file or record that cannot be read; the message says why in plain words."""
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Bytes to text: a BOM decides, else strict UTF-8, else the best guess.
+
+    >>> decode("€460 million".encode("cp1252"))
+    ('€460 million', 'cp1252')
+    >>> decode(b"\\xef\\xbb\\xbfplain")
+    ('plain', 'utf-8-sig')
+    """
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding), encoding
+    if b"\x00" in data:
+        raise InputError("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Not UTF-8: Windows-1252 is by far the most common legacy encoding of
+    # English news; ask charset-normalizer only when cp1252 cannot decode it.
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise InputError("cannot detect the text encoding")
+    return str(best), best.encoding
+
+
+def iso_date(value) -> str | None:
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    try:
+        from datetime import date, datetime
+
+        if isinstance(value, (date, datetime)):
+            return value.isoformat()[:10]
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        return text
+
+
+def read_markdown(text: str) -> tuple[str, dict]:
+    import frontmatter
+
+    try:
+        post = frontmatter.loads(text)
+    except Exception as exc:  # yaml errors come in many types
+        raise InputError(f"invalid YAML front matter ({type(exc).__name__})") from None
+    return post.content, dict(post.metadata)
+
+
+def read_html(text: str) -> tuple[str, dict]:
+    import trafilatura
+
+    meta: dict = {}
+    extracted = trafilatura.bare_extraction(text, include_comments=False, include_tables=True,
+                                            favor_recall=True, with_metadata=True)
+    body = None
+    if extracted is not None:
+        data = extracted if isinstance(extracted, dict) else extracted.as_dict()
+        body = data.get("text")
+        meta = {k: data.get(k) for k in ("title", "date", "url", "sitename") if data.get(k)}
+    if not body:
+        raise InputError("no article text found in the HTML")
+    title = meta.get("title") or _html_title(text)
+    if title:
+        meta["title"] = title
+        # trafilatura drops the <h1>; keep the headline as the first line.
+        if not body.lstrip().startswith(title.strip()[:40]):
+            body = f"{title}\n{body}"
+    return body, meta
+
+
+def _html_title(html: str) -> str | None:
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except Exception:
+        return None
+    for xpath in ("//h1", "//title"):
+        nodes = tree.xpath(xpath)
+        if nodes and nodes[0].text_content().strip():
+            return " ".join(nodes[0].text_content().split())
+    return None
+
+
+def _article(doc_id: str, path: str, text: str, meta: dict, encoding: str) -> Article:
+    return Article(
+        doc_id=doc_id, path=path, text=text, encoding=encoding,
+        title=_str(meta.get("title")),
+        published=iso_date(next((meta[k] for k in DATE_KEYS if meta.get(k)), None)),
+        source=_str(meta.get("source") or meta.get("sitename")), url=_str(meta.get("url")),
+    )
+
+
+def _str(value) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def read_file(path: Path, doc_id: str) -> Iterator[Article | DocumentRow]:
+    """Articles in one file; a problem becomes a DocumentRow with status error."""
+    kind = SUPPORTED.get(path.suffix.lower())
+    shown = str(path)
+    if kind is None:
+        yield DocumentRow(doc_id=doc_id, path=shown, status="skipped",
+                          error=f"unsupported file type {path.suffix or '(none)'!r}; expected one of "
+                                + ", ".join(sorted(SUPPORTED)))
+        return
+    try:
+        data = path.read_bytes()
+        if not data.strip():
+            yield DocumentRow(doc_id=doc_id, path=shown, status="skipped", error="empty file")
+            return
+        text, encoding = decode(data)
+    except (OSError, InputError) as exc:
+        yield DocumentRow(doc_id=doc_id, path=shown, status="error", error=_reason(exc))
+        return
+    if kind == "jsonl":
+        yield from read_jsonl_articles(text, doc_id, shown, encoding)
+        return
+    try:
+        if kind == "markdown":
+            body, meta = read_markdown(text)
+        elif kind == "html":
+            body, meta = read_html(text)
+        else:
+            body, meta = text, {}
+    except InputError as exc:
+        yield DocumentRow(doc_id=doc_id, path=shown, status="error", encoding=encoding, error=str(exc))
+        return
+    if not body.strip():
+        yield DocumentRow(doc_id=doc_id, path=shown, status="skipped", encoding=encoding, error="no text")
+        return
+    yield _article(doc_id, shown, body, meta, encoding)
+
+
+def read_jsonl_articles(text: str, doc_id: str, shown: str, encoding: str) -> Iterator[Article | DocumentRow]:
+    for line_number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield DocumentRow(doc_id=f"{doc_id}#{line_number}", path=shown, status="error", encoding=encoding,
+                              error=f"line {line_number}: invalid JSON ({exc.msg})")
+            continue
+        if not isinstance(record, dict):
+            yield DocumentRow(doc_id=f"{doc_id}#{line_number}", path=shown, status="error", encoding=encoding,
+                              error=f"line {line_number}: expected a JSON object, got {type(record).__name__}")
+            continue
+        record_id = record.get("id")
+        rid = f"{doc_id}#{record_id if record_id not in (None, '') else line_number}"
+        body = next((record[k] for k in TEXT_KEYS if isinstance(record.get(k), str) and record[k].strip()), None)
+        if body is None:
+            yield DocumentRow(doc_id=rid, path=shown, status="error", encoding=encoding,
+                              error=f"line {line_number}: no text (expected one of the keys {', '.join(TEXT_KEYS)})")
+            continue
+        yield _article(rid, shown, body, record, encoding)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return str(exc)
+
+
+def walk(root: Path) -> Iterator[Path]:
+    """Files below ``root`` in a stable order; hidden entries (".git", ".gold",
+    ".DS_Store") are not articles; symlinked folders are not followed."""
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def iter_inputs(inputs: Iterable[str | Path]) -> Iterator[Article | DocumentRow]:
+    """Every article (or problem) in the given files and folders, in order."""
+    for given in inputs:
+        root = Path(given)
+        if root.is_dir():
+            for path in walk(root):
+                yield from read_file(path, path.relative_to(root).as_posix())
+        elif root.exists():
+            yield from read_file(root, root.name)
+        else:
+            yield DocumentRow(doc_id=root.name, path=str(root), status="error", error="no such file or folder")
