@@ -93,7 +93,32 @@ def read_markdown(text: str) -> tuple[str, dict]:
         post = frontmatter.loads(text)
     except Exception as exc:  # yaml errors come in many types
         raise InputError(f"invalid YAML front matter ({type(exc).__name__})") from None
-    return post.content, dict(post.metadata)
+    return markdown_to_text(post.content), dict(post.metadata)
+
+
+def markdown_to_text(markdown: str) -> str:
+    r"""Plain text of a markdown body: one line per paragraph, heading or list
+    item, with emphasis, links and code marks removed.
+
+    >>> markdown_to_text("## Deals\n\n- **Acme** raised [$5M](https://x.y)\n- Beta *closed*")
+    'Deals\nAcme raised $5M\nBeta closed'
+    """
+    from markdown_it import MarkdownIt
+
+    lines = []
+    for token in MarkdownIt("commonmark").enable("table").parse(markdown):
+        if token.type != "inline":
+            continue
+        parts = []
+        for child in token.children or ():
+            if child.type in ("text", "code_inline"):
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+        line = "".join(parts).strip()
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def read_html(text: str) -> tuple[str, dict]:

@@ -14,14 +14,14 @@ import spacy
 from spacy.language import Language
 
 # Importing the modules registers the factories.
-from pipeline.components import chips, companies, deals, money, sentences, specs  # noqa: F401
+from pipeline.components import chips, companies, deals, money, products, sentences, specs  # noqa: F401
 from pipeline.knowledge import Knowledge, load_knowledge
 from pipeline.tokenizer import customize_tokenizer
 
 RULER = "infra_entity_ruler"
 # Stage order matters: each finder respects the entities found before it, so
 # the curated gazetteer wins over guesses, and deals see every entity.
-STAGES = ("infra_money", "infra_companies", "infra_chips", "infra_specs", "infra_deals")
+STAGES = ("infra_money", "infra_products", "infra_companies", "infra_chips", "infra_specs", "infra_deals")
 
 
 class ModelNotFound(RuntimeError):

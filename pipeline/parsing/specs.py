@@ -55,13 +55,18 @@ def spec_grammar(knowledge: Knowledge | None = None) -> SpecGrammar:
 
 
 def _token_attribute(text: str, start: int, end: int) -> str | None:
-    window = text[max(0, start - TOKEN_CONTEXT_WINDOW) : end + TOKEN_CONTEXT_WINDOW]
-    after = text[end : end + TOKEN_CONTEXT_WINDOW]
-    if CONTEXT_CUE.search(after[:25]) or CONTEXT_CUE.search(window):
-        return "context_window"
-    if TRAINING_CUE.search(window):
-        return "training_tokens"
-    return None
+    """Context window or training data, by the nearest telling word."""
+    lo = max(0, start - TOKEN_CONTEXT_WINDOW)
+    best, best_dist = None, TOKEN_CONTEXT_WINDOW * 2
+    for cue, attribute in ((CONTEXT_CUE, "context_window"), (TRAINING_CUE, "training_tokens")):
+        for m in cue.finditer(text, lo, min(len(text), end + TOKEN_CONTEXT_WINDOW)):
+            dist = start - m.end() if m.end() <= start else m.start() - end
+            between = text[m.end():start] if m.end() <= start else text[end:m.start()]
+            if "," in between or ";" in between:
+                dist += TOKEN_CONTEXT_WINDOW  # a cue in another clause counts less
+            if 0 <= dist < best_dist or (dist < 0 and best_dist > 0):
+                best, best_dist = attribute, max(dist, 0)
+    return best
 
 
 def find_specs(text: str, knowledge: Knowledge | None = None) -> list[SpecMatch]:

@@ -1,0 +1,118 @@
+"""``infra_products``: chips and AI models that no catalogue lists yet.
+
+Launch news names new parts and models with product codes ("CV-9", "K2",
+"Argo-2", "Sutra-13B"). A code-shaped token becomes a CHIP or a MODEL by the
+nearest telling word around it (accelerator, chip, nm process vs. model,
+parameters, context window); the label then holds for the code everywhere in
+the document. Catalogue names followed by a version or size ("Mistral Large"
++ "3", "Qwen3" + "-235B") are extended to the full name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.components.base import KnowledgeComponent, add_entities
+from pipeline.components.phrases import Phrases
+
+PRODUCT_CODE = re.compile(r"^[A-Z][A-Za-z]{0,11}(?:-[A-Za-z]{1,8})*-?\d[\dA-Za-z.]{0,6}$")
+# A code without digits is still a product when a version number follows: "Okapi-VLA 2".
+CODE_STEM = re.compile(r"^[A-Z][A-Za-z]{1,11}-[A-Z]{2,6}$")
+VERSION = re.compile(r"^(?:v?\d{1,3}(?:\.\d{1,2})?[A-Za-z]?|\d{1,4}[BMK])$")
+SIZE_SUFFIX = re.compile(r"^-?\d{1,4}(?:\.\d)?[BMK]$")
+WINDOW = 12
+# A size suffix such as "-70B" or "8B" is a parameter count: the code names a model.
+MODEL_SIZE = re.compile(r"\d(?:\.\d)?[BM]$")
+MODEL_WORDS = ("model", "models", "llm", "llms", "parameters", "parameter", "parameter-", "open-weights",
+               "open-weight", "weights", "weight", "mixture", "experts", "chatbot", "agent", "agents", "context", "tokens", "reasoning", "multimodal", "vla")
+CHIP_WORDS = ("nm", "nanometer", "nanometre", "transistors", "hbm", "hbm3e", "hbm4", "tape", "wafer", "card",
+              "cards", "silicon", "die", "package", "sram", "tsmc", "foundry", "fabricated", "teraflops",
+              "petaflops", "tops")
+
+
+@Language.factory("infra_products", default_config={})
+def make_product_finder(nlp: Language, name: str) -> "ProductFinder":
+    return ProductFinder(nlp, name)
+
+
+class ProductFinder(KnowledgeComponent):
+    def setup(self) -> None:
+        cues = self.knowledge.cues
+        self.chip_words = frozenset(w.lower() for w in (*cues.get("chip_nouns", ()), *CHIP_WORDS) if " " not in w)
+        self.model_words = frozenset(w.lower() for w in (*cues.get("model_nouns", ()), *MODEL_WORDS) if " " not in w)
+        self.not_names = frozenset(cues.get("not_names", ())) | frozenset(cues.get("months", ()))
+        self.chip_phrases = Phrases(self.nlp, cues.get("chip_nouns", ()))
+
+    def _kind(self, doc: Doc, start: int, end: int) -> str | None:
+        sent = doc[start].sent
+        best, best_dist = None, WINDOW + 1
+        for k in range(max(sent.start, start - WINDOW), min(sent.end, end + WINDOW)):
+            if start <= k < end:
+                continue
+            word = doc[k].lower_.strip("-")
+            label = "CHIP" if word in self.chip_words else "MODEL" if word in self.model_words else None
+            if label is None and word.endswith("nm") and word[:-2].replace(".", "").isdigit():
+                label = "CHIP"
+            if label:
+                dist = start - k if k < start else k - end + 1
+                if dist < best_dist:
+                    best, best_dist = label, dist
+        return best
+
+    def __call__(self, doc: Doc) -> Doc:
+        in_ent = [False] * len(doc)
+        for ent in doc.ents:
+            for k in range(ent.start, ent.end):
+                in_ent[k] = True
+        spans: list[Span] = []
+        labels: dict[str, str] = {}
+        candidates = []
+        for i, tok in enumerate(doc):
+            if in_ent[i] or tok.lower_ in self.not_names:
+                continue
+            end = None
+            if PRODUCT_CODE.match(tok.text):
+                end = i + 1
+            elif CODE_STEM.match(tok.text) and i + 1 < len(doc) and VERSION.match(doc[i + 1].text):
+                end = i + 2
+            if end is None:
+                continue
+            if end < len(doc) and not doc[end - 1].whitespace_ and SIZE_SUFFIX.match(doc[end].text):
+                end += 1
+            candidates.append((i, end))
+        for start, end in candidates:
+            kind = "MODEL" if MODEL_SIZE.search(doc[start:end].text) else self._kind(doc, start, end)
+            if kind:
+                labels.setdefault(doc[start:end].text, kind)
+        for start, end in candidates:
+            kind = labels.get(doc[start:end].text)
+            if kind:
+                spans.append(Span(doc, start, end, label=kind, span_id=doc[start:end].text))
+        add_entities(doc, spans, replace=False)
+        self._extend_versions(doc)
+        return doc
+
+    def _extend_versions(self, doc: Doc) -> None:
+        """"Mistral Large" + "3" -> "Mistral Large 3"; "Qwen3" + "-235B" -> "Qwen3-235B"."""
+        ents = list(doc.ents)
+        changed = False
+        for n, ent in enumerate(ents):
+            if ent.label_ not in ("MODEL", "CHIP"):
+                continue
+            end = ent.end
+            nxt_start = ents[n + 1].start if n + 1 < len(ents) else len(doc)
+            if end < nxt_start and doc[end].text == "-" and not doc[end - 1].whitespace_ and end + 1 < nxt_start \
+                    and VERSION.match(doc[end + 1].text):
+                end += 2
+            elif end < nxt_start and VERSION.match(doc[end].text) and not doc[end].like_num or (
+                    end < nxt_start and doc[end].like_num and len(doc[end].text) <= 4 and "," not in doc[end].text
+                    and ent.label_ == "MODEL"):
+                end += 1
+            if end != ent.end:
+                ents[n] = Span(doc, ent.start, end, label=ent.label_, span_id=doc[ent.start:end].text)
+                changed = True
+        if changed:
+            doc.ents = ents
