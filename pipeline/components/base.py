@@ -12,11 +12,13 @@ from spacy.util import filter_spans
 from pipeline.knowledge import Knowledge, default_knowledge, knowledge_from_dict, knowledge_to_dict
 
 # Plain data only: lists of dicts, never Spans, so Docs pickle and travel.
-DOC_FIELDS = ("money", "specs", "chips", "deals", "orgs")
+DOC_FIELDS = ("money", "specs", "chips", "deals")
+# Scratch fields a component fills and clears within its own call.
+SCRATCH_FIELDS = ("money_by_start",)
 
 
 def register_extensions() -> None:
-    for name in DOC_FIELDS:
+    for name in (*DOC_FIELDS, *SCRATCH_FIELDS):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
 

@@ -27,6 +27,13 @@ FOLLOW_REFERENCES = re.compile(
     r"acquisition|purchase|offering|ipo|series)|(?<![\w])(?:led|co-led|participated|joined|valu\w+)", re.I
 )
 TYPE_PRIORITY = ("acquisition", "ipo", "debt", "equity_round", "investment")
+# No deal is this small; smaller amounts are prices, fees or per-unit figures.
+MIN_DEAL_AMOUNT = 1000
+# Words that may stand between "at" and the amount it values: "at about $2bn".
+AMOUNT_LEAD_INS = frozenset("a an the of at its about around roughly nearly some over more than up to almost above "
+                            "under below just approximately an estimated".split())
+VALUATION_REACH = 12  # tokens from a valu* word to "at <amount>"
+TOTAL_REACH = 6
 
 
 @Language.factory("infra_deals", default_config={})
@@ -59,33 +66,47 @@ class DealFinder(KnowledgeComponent):
         self.acq_verbs = P("acquisition_verbs")
         self.acq_nouns = P("acquisition_nouns")
         self.inv_verbs = P("investment_verbs", "investment_nouns")
+        self.totals_before = P("totals_before")
+        self.totals_after = P("totals_after")
+        self.raise_verbs = P("raise_verbs")
+        self.valuation_words = frozenset(c.get("valuation_words", ()))
 
     # -- money roles ---------------------------------------------------
     def _money_role(self, doc: Doc, lower: list[str], ent: Span) -> str:
+        """"amount" (a deal size), "valuation", or "other" (revenue, totals, prices...)."""
         s, e = ent.start, ent.end
         k = s
-        while k > 0 and lower[k - 1] in ("a", "an", "the", "of", "at", "its", "about", "around", "roughly", "nearly",
-                                         "approximately", "some", "over", "more", "than", "up", "to", "almost",
-                                         "above", "under", "below", "just"):
+        while k > ent.sent.start and lower[k - 1] in AMOUNT_LEAD_INS and s - k < 5:
             k -= 1
-            if s - k > 4:
-                break
         if self.valuation_before.ending_at(lower, k) or self.valuation_before.ending_at(lower, s):
             return "valuation"
         if self.valuation_after.starting_at(lower, e):
             return "valuation"
+        # "values the two-year-old company at $2bn", "valuing it at about $9.8bn"
+        if "at" in lower[k:s] or (k > 0 and lower[k - 1] == "at"):
+            for j in range(max(ent.sent.start, k - VALUATION_REACH), k):
+                if lower[j] in self.valuation_words:
+                    return "valuation"
         if self.not_after.starting_at(lower, e):
             return "other"
-        for back in range(max(ent.sent.start, s - 5), s + 1):
-            if self.not_before.ending_at(lower, back):
-                # "revenue of $2bn" / "spending $5bn"; but not "raised $5bn to fund capex"
+        for j in range(e, min(ent.sent.end, e + TOTAL_REACH)):
+            if self.totals_after.starting_at(lower, j):
                 return "other"
+            if lower[j] in (".", ";") or doc[j].ent_type_ == "MONEY":
+                break
+        for back in range(max(ent.sent.start, s - TOTAL_REACH), s + 1):
+            if self.not_before.ending_at(lower, back) or self.totals_before.ending_at(lower, back):
+                return "other"
+        money = (doc._.money_by_start or {}).get(ent.start_char)
+        if money is not None and money["value"] < MIN_DEAL_AMOUNT:
+            return "other"
         return "amount"
 
     # -- main ----------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         lower = [t.lower_ for t in doc]
         money_records = {r["start_char"]: r for r in (doc._.money or [])}
+        doc._.money_by_start = money_records
         sents = [s for s in doc.sents if s.text.strip()]
         deals: list[dict] = []
         for si, sent in enumerate(sents):
@@ -94,24 +115,34 @@ class DealFinder(KnowledgeComponent):
                 continue
             self._follow(doc, lower, sents, si, deal, money_records)
             deals.append(deal)
-        doc._.deals = self._dedupe(deals)
+        doc._.deals = self._dedupe(deals, headline_end=sents[0].end_char if sents else 0)
+        doc._.money_by_start = None
         return doc
 
-    def _deal_type(self, lower: list[str], sent: Span) -> tuple[str | None, int]:
-        hits: dict[str, int] = {}
+    def _deal_type(self, lower: list[str], sent: Span, near: int | None = None) -> tuple[str | None, int]:
+        """The deal type whose trigger stands nearest the amount (or first in the sentence)."""
+        hits: list[tuple[int, int, str]] = []
         for kind, phrases in self.triggers.items():
-            found = phrases.find(lower, sent.start, sent.end)
-            if found:
-                hits[kind] = found[0][0]
+            for start, _ in phrases.find(lower, sent.start, sent.end):
+                dist = abs(start - near) if near is not None else start - sent.start
+                hits.append((dist, TYPE_PRIORITY.index(kind), kind, start))
         if not hits:
             return None, -1
-        for kind in TYPE_PRIORITY:
-            if kind in hits:
-                if kind == "investment" and "equity_round" in hits:
-                    # "invested in a $100M Series B" is the round, seen from the investor
+        kinds = {h[2] for h in hits}
+        best = None
+        for dist, rank, kind, start in sorted(hits):
+            if kind == "investment" and "equity_round" in kinds:
+                continue  # "invested in a $100M Series B" is the round, seen from the investor
+            if kind == "equity_round" and kinds & {"debt", "ipo", "acquisition"}:
+                # "raised $2bn in debt", "raising $1.1bn in its IPO": the verb is generic
+                other = [h for h in sorted(hits) if h[2] in ("debt", "ipo", "acquisition")]
+                if other and other[0][0] <= dist + 8:
                     continue
-                return kind, hits[kind]
-        return None, -1
+            best = (kind, start)
+            break
+        if best is None:
+            best = (sorted(hits)[0][2], sorted(hits)[0][3])
+        return best
 
     def _deal_in_sentence(self, doc, lower, sents, si, money_records) -> dict | None:
         sent = sents[si]
@@ -124,7 +155,11 @@ class DealFinder(KnowledgeComponent):
         valuations = [e for e in moneys if roles[e.start] == "valuation"]
         if not amounts and kind != "acquisition":
             return None
-        amount = amounts[0] if amounts else None
+        # "priced shares at $24, raising $1.1 billion": the amount a raise verb governs
+        raised = [e for e in amounts if any(self.raise_verbs.ending_at(lower, j) for j in range(max(sent.start, e.start - 3), e.start + 1))]
+        amount = raised[0] if raised else (amounts[0] if amounts else None)
+        if amount is not None:
+            kind, trigger_at = self._deal_type(lower, sent, near=amount.start)
         orgs = [e for e in sent.ents if e.label_ == "ORG"]
         leads, investors = self._investors(doc, lower, sent, orgs)
         company, target = self._parties(doc, lower, sent, kind, trigger_at, orgs, investors, sents, si)
@@ -133,6 +168,8 @@ class DealFinder(KnowledgeComponent):
         if kind == "acquisition" and target is None and amount is None:
             return None
         if kind == "investment":
+            if target is None:
+                return None  # money put into projects or sites is spending, not a deal
             investors = [company, *[i for i in investors if i != company]]
         money = money_records.get(amount.start_char) if amount is not None else None
         valuation = money_records.get(valuations[0].start_char) if valuations else None
@@ -333,9 +370,23 @@ class DealFinder(KnowledgeComponent):
                 deal["round"] = self._round(sent.text)
 
     @staticmethod
-    def _dedupe(deals: list[dict]) -> list[dict]:
-        merged: dict[tuple, dict] = {}
+    def _dedupe(deals: list[dict], headline_end: int) -> list[dict]:
+        """One row per deal: mentions of the same company and amount merge, and a
+        headline or an amount-less mention gives way to the body's fuller one."""
+        body = [d for d in deals if d["start_char"] >= headline_end]
+        body_amounts = {(d["amount"], d["currency"]) for d in body if d["amount"] is not None}
+        kept_deals = []
         for deal in deals:
+            if deal["start_char"] < headline_end and body and (deal["amount"], deal["currency"]) in body_amounts:
+                continue
+            if deal["amount"] is None and any(
+                d["company"] == deal["company"] and d["deal_type"] == deal["deal_type"] and d["amount"] is not None
+                for d in deals
+            ):
+                continue
+            kept_deals.append(deal)
+        merged: dict[tuple, dict] = {}
+        for deal in kept_deals:
             key = (deal["company"], deal["amount"], deal["deal_type"])
             if key not in merged:
                 merged[key] = deal
