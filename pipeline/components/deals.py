@@ -34,6 +34,9 @@ AMOUNT_LEAD_INS = frozenset("a an the of at its about around roughly nearly some
                             "under below just approximately an estimated".split())
 VALUATION_REACH = 12  # tokens from a valu* word to "at <amount>"
 TOTAL_REACH = 6
+# A specific trigger (debt, IPO, acquisition) this many tokens further than a generic
+# raise verb still types the deal.
+TRIGGER_SLACK = 10
 
 
 @Language.factory("infra_deals", default_config={})
@@ -94,7 +97,13 @@ class DealFinder(KnowledgeComponent):
                 return "other"
             if lower[j] in (".", ";") or doc[j].ent_type_ == "MONEY":
                 break
-        for back in range(max(ent.sent.start, s - TOTAL_REACH), s + 1):
+        # look back within the clause only: "$24 a share, raising $1.1bn" raises $1.1bn
+        clause_start = max(ent.sent.start, s - TOTAL_REACH)
+        for j in range(s - 1, clause_start - 1, -1):
+            if lower[j] in (",", ";", "—", "–") or doc[j].ent_type_ == "MONEY":
+                clause_start = j + 1
+                break
+        for back in range(clause_start, s + 1):
             if self.not_before.ending_at(lower, back) or self.totals_before.ending_at(lower, back):
                 return "other"
         money = (doc._.money_by_start or {}).get(ent.start_char)
@@ -123,8 +132,8 @@ class DealFinder(KnowledgeComponent):
         """The deal type whose trigger stands nearest the amount (or first in the sentence)."""
         hits: list[tuple[int, int, str]] = []
         for kind, phrases in self.triggers.items():
-            for start, _ in phrases.find(lower, sent.start, sent.end):
-                dist = abs(start - near) if near is not None else start - sent.start
+            for start, end in phrases.find(lower, sent.start, sent.end):
+                dist = min(abs(start - near), abs(end - 1 - near)) if near is not None else start - sent.start
                 hits.append((dist, TYPE_PRIORITY.index(kind), kind, start))
         if not hits:
             return None, -1
@@ -136,7 +145,7 @@ class DealFinder(KnowledgeComponent):
             if kind == "equity_round" and kinds & {"debt", "ipo", "acquisition"}:
                 # "raised $2bn in debt", "raising $1.1bn in its IPO": the verb is generic
                 other = [h for h in sorted(hits) if h[2] in ("debt", "ipo", "acquisition")]
-                if other and other[0][0] <= dist + 8:
+                if other and other[0][0] <= dist + TRIGGER_SLACK:
                     continue
             best = (kind, start)
             break

@@ -1,0 +1,171 @@
+"""The components on spacy.blank("en"), one example table per stage."""
+
+import pytest
+import spacy
+
+from pipeline.language import STAGES, make_nlp
+from pipeline.tokenizer import customize_tokenizer
+
+
+def ents(doc, label):
+    return [(e.ent_id_ or e.text) for e in doc.ents if e.label_ == label]
+
+
+SENTENCES = [
+    ("Acme Inc. said it raised $5 million. The round was led by Beta.", 2),
+    ("Headline without a full stop\nBody sentence one. Body two.", 3),
+    ("The U.S. government approved it. No. 1 on the list.", 2),
+    ("- first item\n- second item", 2),
+]
+
+
+@pytest.mark.parametrize("text,n", SENTENCES, ids=[s[0][:30] for s in SENTENCES])
+def test_sentences(text, n):
+    nlp = spacy.blank("en")
+    customize_tokenizer(nlp)
+    nlp.add_pipe("infra_sentences")
+    doc = nlp(text)
+    assert len([s for s in doc.sents if s.text.strip()]) == n
+
+
+COMPANIES = [
+    ("Veloxa Compute raised $40 million in a Series A round.", "Veloxa Compute"),
+    ("Trellis, a Berlin-based startup, secured €12m.", "Trellis"),
+    ("The round was led by Harbor Peak Capital, with participation from Quillon and Marrow Partners.", "Quillon"),
+    ("The round was led by Harbor Peak Capital, with participation from Quillon and Marrow Partners.", "Harbor Peak Capital"),
+    ("Investors include Obsidian Ventures, Pallas and Korrin.", "Korrin"),
+    ("The startup is backed by Greyfield.", "Greyfield"),
+    ("Orbitalis Labs is building a lunar data centre.", "Orbitalis Labs"),
+    ("NVIDIA and Nvidia's partners agreed.", "Nvidia"),
+    ("Run:ai was bought by Nvidia.", "Run:ai"),
+    ("D-Wave shares rose.", "D-Wave"),
+    ("xAI raised $6 billion.", "xAI"),
+    ("Fidelity Management & Research Company joined the round, as did Lightspeed.", "Fidelity"),
+    ("Halden AI raised $8m. Halden said demand was strong.", "Halden AI"),
+]
+
+
+@pytest.mark.parametrize("text,company", COMPANIES, ids=[f"{c[1]}: {c[0][:30]}" for c in COMPANIES])
+def test_companies(nlp, text, company):
+    assert company in ents(nlp(text), "ORG")
+
+
+NOT_COMPANIES = [
+    ("In March, the firm opened an office in Dallas.", "March"),
+    ("Generative AI is booming.", "Generative AI"),
+    ("Meanwhile, Veloxa raised $5m.", "Meanwhile"),
+    ("Jane Smith, CEO of Veloxa, said the round closed.", "Jane Smith"),
+    ("The company opened offices in Dallas and Phoenix.", "Dallas"),
+]
+
+
+@pytest.mark.parametrize("text,name", NOT_COMPANIES, ids=[n[1] for n in NOT_COMPANIES])
+def test_not_companies(nlp, text, name):
+    assert name not in ents(nlp(text), "ORG")
+
+
+def test_aws_and_amazon_are_two_companies(nlp):
+    orgs = ents(nlp("AWS and Amazon both spoke."), "ORG")
+    assert len(set(orgs)) == 2
+
+
+CHIPS = [
+    ("Nvidia's H200 ships in May.", "H200", "Nvidia"),
+    ("The AMD Instinct MI300X is popular.", "MI300X", "AMD"),
+    ("Google's Ironwood TPU was shown.", "Ironwood", "Google"),
+    ("Clusters of H100s were bought.", "H100", "Nvidia"),
+    ("Cindervale Semiconductor unveiled its CV-9 inference accelerator.", "CV-9", "Cindervale Semiconductor"),
+]
+
+
+@pytest.mark.parametrize("text,chip,vendor", CHIPS, ids=[c[1] for c in CHIPS])
+def test_chips(nlp, text, chip, vendor):
+    chips = {c["chip"]: c["vendor"] for c in nlp(text)._.chips}
+    assert chips.get(chip, "<missing>") == vendor
+
+
+def test_spec_subject_across_sentences(nlp):
+    doc = nlp("Cindervale unveiled its CV-9 accelerator. The chip pairs with 96GB of HBM3e and draws 600W.")
+    specs = {(s["subject"], s["attribute"], s["value"]) for s in doc._.specs}
+    assert ("CV-9", "memory", 96.0) in specs
+    assert ("CV-9", "power", 600.0) in specs
+
+
+def test_relative_claims_are_not_specs(nlp):
+    doc = nlp("Nvidia says the B200 is four times faster than the H100.")
+    assert doc._.specs == []
+
+
+DEALS = [
+    ("Veloxa Compute raised $40 million in a Series A led by Harbor Peak Capital.",
+     {"company": "Veloxa Compute", "deal_type": "equity_round", "round": "series_a", "amount": 40e6,
+      "lead_investors": ["Harbor Peak Capital"], "status": "closed"}),
+    ("Nscale, backed by Nvidia, raised $2 billion at a valuation of $14.6 billion.",
+     {"company": "Nscale", "amount": 2e9, "valuation": 14.6e9, "investors": ["Nvidia"]}),
+    ("Anthropic closed a $13 billion Series F. The round was led by ICONIQ, with Fidelity and Lightspeed co-leading.",
+     {"company": "Anthropic", "round": "series_f", "amount": 13e9}),
+    ("Orbitalis Labs agreed to acquire Trellis Photonics for $300 million.",
+     {"company": "Orbitalis Labs", "deal_type": "acquisition", "target": "Trellis Photonics", "status": "announced"}),
+    ("Amazon completed its $4 billion purchase of Quillon.",
+     {"company": "Amazon", "deal_type": "acquisition", "target": "Quillon", "amount": 4e9, "status": "closed"}),
+    ("Nvidia took a $5 billion stake in Intel.",
+     {"company": "Nvidia", "deal_type": "investment", "target": "Intel", "amount": 5e9}),
+    ("SoftBank is seeking up to $40 billion in loans.",
+     {"company": "SoftBank", "deal_type": "debt", "amount_qualifier": "up_to", "status": "seeking"}),
+    ("Veloxa is in talks to raise $100 million.",
+     {"company": "Veloxa", "deal_type": "equity_round", "status": "talks"}),
+    ("Fathom Silicon priced its IPO at $24 a share, raising $1.1 billion.",
+     {"company": "Fathom Silicon", "deal_type": "ipo", "amount": 1.1e9}),
+    ("Crusoe secured a $750 million credit facility from Brookfield.",
+     {"company": "Crusoe", "deal_type": "debt", "amount": 750e6, "investors": ["Brookfield"]}),
+]
+
+
+@pytest.mark.parametrize("text,expected", DEALS, ids=[d[0][:40] for d in DEALS])
+def test_deals(nlp, text, expected):
+    deals = nlp(text)._.deals
+    assert len(deals) == 1
+    for field, value in expected.items():
+        if field in ("investors", "lead_investors"):
+            assert set(value) <= set(deals[0][field]), field
+        else:
+            assert deals[0][field] == value, field
+
+
+NOT_DEALS = [
+    "Veloxa's annualized revenue reached $400 million.",
+    "Microsoft plans to spend $80 billion on data centres this year.",
+    "The company has raised $700 million to date.",
+    "Shares closed at $186.50 on Thursday.",
+    "Veloxa was last valued at $2 billion.",
+    "SoftBank said it would invest ¥500 billion in data centres in Japan.",
+    "The AI chip market could reach $400 billion by 2030.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_DEALS, ids=NOT_DEALS)
+def test_not_deals(nlp, text):
+    assert nlp(text)._.deals == []
+
+
+def test_pipeline_round_trips_through_disk(nlp, tmp_path):
+    text = "Veloxa Compute raised $40 million. Its CV-9 accelerator has 96GB of HBM3e."
+    nlp.to_disk(tmp_path / "pipe")
+    loaded = spacy.load(tmp_path / "pipe")
+    assert loaded.pipe_names == nlp.pipe_names
+    a, b = nlp(text), loaded(text)
+    assert [(e.text, e.label_, e.ent_id_) for e in a.ents] == [(e.text, e.label_, e.ent_id_) for e in b.ents]
+    assert a._.deals == b._.deals and a._.specs == b._.specs
+
+
+def test_ruler_runs_before_an_installed_ner(tmp_path):
+    base = spacy.blank("en")
+    base.add_pipe("ner")
+    base.initialize()
+    base.to_disk(tmp_path / "model")
+    nlp = make_nlp(model=str(tmp_path / "model"))
+    names = nlp.pipe_names
+    assert names.index("infra_entity_ruler") < names.index("ner")
+    assert all(stage in names for stage in STAGES)
+    doc = nlp("Nvidia invested $5 billion in Intel.")
+    assert ("Nvidia", "ORG") in [(e.ent_id_ or e.text, e.label_) for e in doc.ents]
