@@ -102,9 +102,19 @@ class ChipFinder(KnowledgeComponent):
             org = next(e for e in doc.ents if e.start <= k < e.end)
             return org.ent_id_ or org.text
         # "X unveiled its new K2 chip": the company the sentence is about.
-        window = [t.lower_ for t in doc[max(ent.sent.start, ent.start - 3) : ent.start]]
+        window = [t.lower_ for t in doc[max(ent.sent.start, ent.start - 8) : ent.start]]
         if "its" in window:
             orgs = [e for e in ent.sent.ents if e.label_ == "ORG" and e.end <= ent.start]
             if orgs:
                 return orgs[0].ent_id_ or orgs[0].text
+            # "Its CV-9 accelerator ...": the company the previous sentence was about
+            k = ent.sent.start - 1
+            while k >= 0 and ent.sent.start - k < 400:
+                prev = doc[k].sent
+                orgs = [e for e in prev.ents if e.label_ == "ORG"]
+                if orgs:
+                    return orgs[0].ent_id_ or orgs[0].text
+                if prev.text.strip():
+                    break
+                k = prev.start - 1
         return None

@@ -144,6 +144,13 @@ class CompanyFinder(KnowledgeComponent):
             return True
         return False
 
+    @staticmethod
+    def _title_case(sent: Span) -> bool:
+        words = [t for t in sent if t.is_alpha and len(t.text) > 3]
+        if len(words) < 4:
+            return False
+        return sum(t.text[0].isupper() for t in words) / len(words) >= 0.8
+
     # -- evidence ------------------------------------------------------
     def _verb_after(self, doc: Doc, lower: list[str], end: int) -> bool:
         i = end
@@ -202,11 +209,21 @@ class CompanyFinder(KnowledgeComponent):
         for ent in doc.ents:
             for k in range(ent.start, ent.end):
                 in_ent[k] = True
+        title_case = {sent.start for sent in doc.sents if self._title_case(sent)}
         candidates = []
         for start, end in self._chunks(doc, in_ent):
             start, end = self._trim(doc, start, end)
             if start >= end or self._rejected(doc, start, end):
                 continue
+            # In a Title Case headline capitals say nothing; names there are
+            # only taken from the gazetteer and from the body (propagation).
+            if doc[start].sent.start in title_case:
+                continue
+            # "Meanwhile, ..." / "Simultaneously, ...": an opener, not a name.
+            if end - start == 1 and doc[start].is_sent_start and end < len(doc) and lower[end] == "," \
+                    and doc[start].text not in self.org_suffixes and not self._suffixed(doc, start, end):
+                if doc[start].text.lower().endswith("ly") or doc[start].lower_ in self.generic:
+                    continue
             candidates.append((start, end))
 
         found: dict[tuple[int, int], None] = {}

@@ -1,0 +1,37 @@
+"""The package works from a built wheel, outside the repository."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+from tests.conftest import ROOT
+
+
+def test_wheel_ships_patterns_and_runs(tmp_path):
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(wheels), str(ROOT)], check=True, capture_output=True)
+    [wheel] = list(wheels.glob("infra_extract-*.whl"))
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
+                   check=True, capture_output=True)
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.txt").write_text("Veloxa Compute raised $40 million from Nvidia.\n")
+    script = textwrap.dedent(
+        """
+        import sys, pipeline
+        from pipeline.knowledge import builtin_dir
+        assert pipeline.__file__.startswith(sys.argv[1]), pipeline.__file__
+        assert str(builtin_dir()).startswith(sys.argv[1]), builtin_dir()
+        from pipeline.cli import main
+        main(["run", "articles", "-o", "out"])
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(site)
+    result = subprocess.run([sys.executable, "-c", script, str(site)], cwd=tmp_path, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "1 read" in result.stdout
+    assert "Veloxa Compute" in (tmp_path / "out" / "deals.csv").read_text()
