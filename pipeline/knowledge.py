@@ -20,6 +20,8 @@ BUILTIN_PACKAGE = "pipeline.patterns"
 # Ruler pattern files: each line is {"label", "pattern", "id", ...}. Extra keys
 # (vendor, family, developer, kind, examples) feed the lookup tables below.
 RULER_FILES = ("companies.jsonl", "chips.jsonl", "models.jsonl", "places.jsonl")
+# Word lists ({"name": [words]}); lists with the same name in several folders are joined.
+CUE_FILES = ("cues.json", "common_words.json")
 
 
 class PatternFileError(ValueError):
@@ -128,7 +130,7 @@ def load_knowledge(dirs: Iterable[Traversable | Path] | None = None) -> Knowledg
         for name, words in read_json(path).items():
             qualifiers[name] = tuple(dict.fromkeys((*qualifiers.get(name, ()), *words)))
     cues: dict[str, tuple[str, ...]] = {}
-    for path in _files(folders, "cues.json"):
+    for path in (p for name in CUE_FILES for p in _files(folders, name)):
         for name, words in read_json(path).items():
             cues[name] = tuple(dict.fromkeys((*cues.get(name, ()), *words)))
 

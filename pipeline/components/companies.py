@@ -41,8 +41,8 @@ class CompanyFinder(KnowledgeComponent):
             nlp,
             [*cues.get("equity_verbs", ()), *cues.get("acquisition_verbs", ()), *cues.get("investment_verbs", ()),
              *cues.get("lead_after", ()), *cues.get("participate_after", ()), *cues.get("talks_cues", ()),
-             *cues.get("seeking_cues", ()), *cues.get("announced_cues", ()), "priced", "filed", "prices",
-             "files", "is in talks", "agreed", "agrees", "signed", "unveiled", "launched", "announced"],
+             *cues.get("seeking_cues", ()), *cues.get("announced_cues", ()), "priced", "filed",
+             "is in talks", "agreed", "agrees", "signed", "unveiled", "launched", "announced"],
         )
         self.before_cues = Phrases(
             nlp,
@@ -63,6 +63,7 @@ class CompanyFinder(KnowledgeComponent):
         self.not_names = frozenset(cues.get("not_names", ()))
         self.org_suffixes = frozenset(cues.get("org_suffixes", ()))
         self.legal_suffixes = frozenset(cues.get("legal_suffixes", ()))
+        self.common = frozenset(cues.get("common_words", ()))
         self.verb_words = frozenset(
             w for w in (*cues.get("equity_verbs", ()), *cues.get("acquisition_verbs", ())) if " " not in w
         )
@@ -109,8 +110,13 @@ class CompanyFinder(KnowledgeComponent):
         return chunks
 
     def _trim(self, doc: Doc, start: int, end: int) -> tuple[int, int]:
-        while start < end and (doc[start].lower_ in self.generic or doc[start].lower_ in self.months
-                               or doc[start].lower_ in self.person_titles or doc[start].lower_ in self.not_names
+        # Strip openers ("The", "Meanwhile", "CEO") but keep words that may be part
+        # of a name ("Energy Impact Partners").
+        while start < end and (doc[start].is_stop or doc[start].lower_ in self.months
+                               or doc[start].lower_ in self.person_titles
+                               or doc[start].lower_ in self.generic and doc[start].lower_ in self.common
+                               and not self._suffixed(doc, start, end)
+                               or doc[start].lower_ in self.not_names
                                and start + 1 < end and doc[start + 1].text not in self.org_suffixes):
             start += 1
         while end > start and (doc[end - 1].text in JOINERS_TIGHT or doc[end - 1].text == "&"):
@@ -125,7 +131,11 @@ class CompanyFinder(KnowledgeComponent):
             return True
         if any(w in self.months for w in words):
             return True
-        if any(t.like_num for t in doc[start:end]) and end - start == 1:
+        if end - start == 1 and (doc[start].like_num or len(doc[start].text) == 1):
+            return True
+        # "Shares closed at...", "Electricity prices...": a common word that is
+        # capitalised only because it opens the sentence.
+        if end - start == 1 and doc[start].is_sent_start and words[0] in self.common:
             return True
         return self._is_person(doc, start, end)
 
@@ -146,10 +156,8 @@ class CompanyFinder(KnowledgeComponent):
 
     @staticmethod
     def _title_case(sent: Span) -> bool:
-        words = [t for t in sent if t.is_alpha and len(t.text) > 3]
-        if len(words) < 4:
-            return False
-        return sum(t.text[0].isupper() for t in words) / len(words) >= 0.8
+        words = [t for t in sent if t.is_alpha and len(t.text) > 3 and not t.is_stop]
+        return len(words) >= 4 and all(t.text[0].isupper() for t in words)
 
     # -- evidence ------------------------------------------------------
     def _verb_after(self, doc: Doc, lower: list[str], end: int) -> bool:
@@ -200,7 +208,11 @@ class CompanyFinder(KnowledgeComponent):
         if doc[end - 1].text not in self.org_suffixes:
             return False
         head = [t.lower_ for t in doc[start : end - 1]]
-        return not all(w in self.generic or w in self.not_names for w in head)
+        if all(w in self.generic or w in self.not_names for w in head):
+            return False
+        # "Consumer AI", "Harbor Peak Capital": common words before a suffix need
+        # other evidence (a cue, a deal verb) to be a company.
+        return not all(w in self.common or w in self.generic for w in head)
 
     # -- main ----------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
