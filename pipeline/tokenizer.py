@@ -19,5 +19,11 @@ SPECIAL_CASES = ["No.", "Nos.", "approx.", "est.", "vs.", "Jr.", "Sr.", "St."]
 
 def customize_tokenizer(nlp: Language) -> None:
     tokenizer = nlp.tokenizer
+    # English keeps "m." or "s." whole as a lower-case initial; in this genre it is
+    # a unit before a full stop ("$5m.", "4.8 TB/s."), which must end the sentence.
+    tokenizer.rules = {
+        key: value for key, value in tokenizer.rules.items()
+        if not (len(key) == 2 and key[1] == "." and key[0].isalpha() and key[0].islower())
+    }
     for case in SPECIAL_CASES:
         tokenizer.add_special_case(case, [{ORTH: case}])

@@ -64,6 +64,9 @@ class CompanyFinder(KnowledgeComponent):
         self.org_suffixes = frozenset(cues.get("org_suffixes", ()))
         self.legal_suffixes = frozenset(cues.get("legal_suffixes", ()))
         self.common = frozenset(cues.get("common_words", ()))
+        # Names the gazetteer already knows keep their own canonical name.
+        self.known_names = frozenset(p["pattern"] for p in self.knowledge.ruler_patterns
+                                     if isinstance(p.get("pattern"), str))
         self.verb_words = frozenset(
             w for w in (*cues.get("equity_verbs", ()), *cues.get("acquisition_verbs", ())) if " " not in w
         )
@@ -131,7 +134,8 @@ class CompanyFinder(KnowledgeComponent):
             return True
         if any(w in self.months for w in words):
             return True
-        if end - start == 1 and (doc[start].like_num or len(doc[start].text) == 1):
+        if end - start == 1 and (doc[start].like_num or len(doc[start].text) == 1
+                                 or doc[start].text in self.org_suffixes):
             return True
         # "Shares closed at...", "Electricity prices...": a common word that is
         # capitalised only because it opens the sentence.
@@ -289,10 +293,26 @@ class CompanyFinder(KnowledgeComponent):
     def _span(self, doc: Doc, start: int, end: int, canonical: str | None = None) -> Span:
         return Span(doc, start, end, label="ORG", span_id=canonical or self._canonical(doc, start, end))
 
+    @staticmethod
+    def _resolve_short_forms(doc: Doc, names: dict[tuple[str, ...], str]) -> None:
+        """A bare "Thessaly" found on its own refers to the document's "Thessaly Semiconductor"."""
+        ents = list(doc.ents)
+        changed = False
+        for n, ent in enumerate(ents):
+            if ent.label_ != "ORG":
+                continue
+            full = names.get(tuple(t.text for t in ent))
+            if full and full != (ent.ent_id_ or ent.text) and len(full) > len(ent.text):
+                ents[n] = Span(doc, ent.start, ent.end, label="ORG", span_id=full)
+                changed = True
+        if changed:
+            doc.ents = ents
+
     def _propagate(self, doc: Doc) -> None:
         """Label every other mention of a name the document already calls an ORG."""
         names: dict[tuple[str, ...], str] = {}
-        for ent in doc.ents:
+        # Longer names first, so "Thessaly Semiconductor" claims "Thessaly".
+        for ent in sorted(doc.ents, key=lambda e: -(e.end - e.start)):
             if ent.label_ != "ORG":
                 continue
             canonical = ent.ent_id_ or ent.text
@@ -301,10 +321,11 @@ class CompanyFinder(KnowledgeComponent):
             # "Halden AI" introduces "Halden"; "Sequoia Capital" introduces "Sequoia".
             if len(tokens) >= 2 and tokens[-1] in self.org_suffixes and tokens[-1] not in self.legal_suffixes:
                 short = tokens[:-1]
-                if not all(w.lower() in self.generic for w in short):
+                if not all(w.lower() in self.generic for w in short) and " ".join(short) not in self.known_names:
                     names.setdefault(short, canonical)
         if not names:
             return
+        self._resolve_short_forms(doc, names)
         in_ent = [False] * len(doc)
         for ent in doc.ents:
             for k in range(ent.start, ent.end):
