@@ -81,12 +81,12 @@ class DealFinder(KnowledgeComponent):
         k = s
         while k > ent.sent.start and lower[k - 1] in AMOUNT_LEAD_INS and s - k < 5:
             k -= 1
-        if self.valuation_before.ending_at(lower, k) or self.valuation_before.ending_at(lower, s):
+        if any(self.valuation_before.ending_at(lower, j) for j in range(k, s + 1)):
             return "valuation"
         if self.valuation_after.starting_at(lower, e):
             return "valuation"
         # "values the two-year-old company at $2bn", "valuing it at about $9.8bn"
-        if "at" in lower[k:s] or (k > 0 and lower[k - 1] == "at"):
+        if "at" in lower[max(0, k - 1):s]:
             for j in range(max(ent.sent.start, k - VALUATION_REACH), k):
                 if lower[j] in self.valuation_words:
                     return "valuation"
@@ -192,7 +192,7 @@ class DealFinder(KnowledgeComponent):
             "amount_qualifier": money["qualifier"] if money else None,
             "amount_max": money["value_max"] if money else None,
             "valuation": valuation["value"] if valuation else None,
-            "investors": [i for i in investors if i not in (company, target)],
+            "investors": [i for i in investors if i != target and (i != company or kind == "investment")],
             "lead_investors": [i for i in leads if i not in (company, target)],
             "target": target,
             "status": self._status(lower, sent),
@@ -229,12 +229,11 @@ class DealFinder(KnowledgeComponent):
                 if after < len(doc) and lower[after] in POSSESSIVE:
                     i = ent.end
                     continue
-                if self.lead_after.starting_at(lower, after) or (
-                    after < len(doc) and lower[after] in ("and", ",") and self._list_then(lower, after, self.lead_after)
-                ):
+                verb_at = self._after_list(doc, lower, ent.end, sent.end)
+                if self.lead_after.starting_at(lower, verb_at):
                     leads.append(name)
                     investors.append(name)
-                elif self.participate_after.starting_at(lower, after):
+                elif self.participate_after.starting_at(lower, verb_at):
                     investors.append(name)
                 elif mode is not None:
                     investors.append(name)
@@ -260,16 +259,14 @@ class DealFinder(KnowledgeComponent):
         return list(dict.fromkeys(leads)), list(dict.fromkeys(investors))
 
     @staticmethod
-    def _list_then(lower, i, phrases) -> bool:
-        # "A and B led the round": look past a short list for the lead verb
-        k = i
-        for _ in range(8):
-            if k >= len(lower):
-                return False
-            if phrases.starting_at(lower, k):
-                return True
-            k += 1
-        return False
+    def _after_list(doc, lower, i, end) -> int:
+        """Index of the first word after a list of ORGs: "A, B and C | also participated"."""
+        while i < end:
+            if doc[i].ent_type_ == "ORG" or lower[i] in (",", "and", "&", "also", "both", "all"):
+                i += 1
+                continue
+            break
+        return i
 
     def _parties(self, doc, lower, sent, kind, trigger_at, orgs, investors, sents, si):
         non_investor = [e for e in orgs if self._name(e) not in investors]
