@@ -57,6 +57,7 @@ class DealFinder(KnowledgeComponent):
         }
         self.lead_cues = P("lead_cues")
         self.investor_cues = P("investor_cues")
+        self.weak_investor_cues = P("weak_investor_cues")
         self.lead_after = P("lead_after")
         self.participate_after = P("participate_after")
         self.valuation_before = P("valuation_before")
@@ -170,7 +171,8 @@ class DealFinder(KnowledgeComponent):
         if amount is not None:
             kind, trigger_at = self._deal_type(lower, sent, near=amount.start)
         orgs = [e for e in sent.ents if e.label_ == "ORG"]
-        leads, investors = self._investors(doc, lower, sent, orgs)
+        first_cue = min(trigger_at, amount.start if amount is not None else trigger_at)
+        leads, investors = self._investors(doc, lower, sent, orgs, weak_from=first_cue)
         company, target = self._parties(doc, lower, sent, kind, trigger_at, orgs, investors, sents, si)
         if company is None:
             return None
@@ -205,8 +207,12 @@ class DealFinder(KnowledgeComponent):
     def _name(ent: Span) -> str:
         return ent.ent_id_ or ent.text
 
-    def _investors(self, doc, lower, sent, orgs) -> tuple[list[str], list[str]]:
-        """ORGs on the investor side: after a cue (and its list), or before "led"."""
+    def _investors(self, doc, lower, sent, orgs, weak_from: int | None = None) -> tuple[list[str], list[str]]:
+        """ORGs on the investor side: after a cue (and its list), or before "led".
+
+        Weak cues ("from", "with", "including") count only from token
+        ``weak_from`` on: after the deal's trigger, in the deal's own sentence.
+        """
         leads: list[str] = []
         investors: list[str] = []
         mode = None  # "lead" / "investor" once a cue is seen, until the clause ends
@@ -215,6 +221,8 @@ class DealFinder(KnowledgeComponent):
         while i < sent.end:
             n_lead = self.lead_cues.starting_at(lower, i)
             n_inv = 0 if n_lead else self.investor_cues.starting_at(lower, i)
+            if not n_lead and not n_inv and weak_from is not None and i >= weak_from:
+                n_inv = self.weak_investor_cues.starting_at(lower, i)
             if n_lead:
                 mode, i = "lead", i + n_lead
                 continue
@@ -357,17 +365,16 @@ class DealFinder(KnowledgeComponent):
             has_new_amount = any(r == "amount" for r in roles.values())
             if has_new_amount and kind is not None:
                 break  # another deal starts
-            if not FOLLOW_REFERENCES.search(sent.text):
-                continue
+            refers = FOLLOW_REFERENCES.search(sent.text) is not None
             orgs = [e for e in sent.ents if e.label_ == "ORG"]
-            leads, investors = self._investors(doc, lower, sent, orgs)
+            leads, investors = self._investors(doc, lower, sent, orgs, weak_from=sent.start if refers else None)
             for name in investors:
                 if name not in deal["investors"] and name not in (deal["company"], deal["target"]):
                     deal["investors"].append(name)
             for name in leads:
                 if name not in deal["lead_investors"] and name not in (deal["company"], deal["target"]):
                     deal["lead_investors"].append(name)
-            if deal["valuation"] is None:
+            if deal["valuation"] is None and refers:
                 for e in moneys:
                     if roles[e.start] == "valuation":
                         deal["valuation"] = money_records[e.start_char]["value"]
