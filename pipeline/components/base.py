@@ -82,3 +82,15 @@ def add_entities(doc: Doc, spans: list[Span], *, replace: bool) -> None:
 def sentence_of(doc: Doc, start_char: int, end_char: int) -> Span:
     span = doc.char_span(start_char, end_char, alignment_mode="expand")
     return span.sent if span is not None else doc[:]
+
+
+def is_headline_case(sent: Span) -> bool:
+    """Title Case or ALL CAPS: capitals there say nothing about names.
+
+    Function words do not count, so "Veloxa raises $40M for chips" is not a
+    headline-case line but "Veloxa Raises $40M For New Chips" is.
+    """
+    words = [t for t in sent if t.is_alpha and len(t.text) > 3 and not t.is_stop]
+    if len(words) < 4:
+        return False
+    return all(t.text[0].isupper() for t in words)

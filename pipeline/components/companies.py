@@ -14,7 +14,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.components.base import KnowledgeComponent, add_entities
+from pipeline.components.base import KnowledgeComponent, add_entities, is_headline_case
 from pipeline.components.phrases import Phrases
 
 JOINERS_TIGHT = frozenset({"-", ":", ".", "'", "’"})  # only inside a word: D-Wave, Run:ai
@@ -158,11 +158,6 @@ class CompanyFinder(KnowledgeComponent):
             return True
         return False
 
-    @staticmethod
-    def _title_case(sent: Span) -> bool:
-        words = [t for t in sent if t.is_alpha and len(t.text) > 3 and not t.is_stop]
-        return len(words) >= 4 and all(t.text[0].isupper() for t in words)
-
     # -- evidence ------------------------------------------------------
     def _verb_after(self, doc: Doc, lower: list[str], end: int) -> bool:
         i = end
@@ -225,7 +220,7 @@ class CompanyFinder(KnowledgeComponent):
         for ent in doc.ents:
             for k in range(ent.start, ent.end):
                 in_ent[k] = True
-        title_case = {sent.start for sent in doc.sents if self._title_case(sent)}
+        title_case = {sent.start for sent in doc.sents if is_headline_case(sent)}
         candidates = []
         for start, end in self._chunks(doc, in_ent):
             start, end = self._trim(doc, start, end)

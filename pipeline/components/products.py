@@ -15,14 +15,16 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.components.base import KnowledgeComponent, add_entities
+from pipeline.components.base import KnowledgeComponent, add_entities, is_headline_case
 from pipeline.components.phrases import Phrases
 
-PRODUCT_CODE = re.compile(r"^[A-Z][A-Za-z]{0,11}(?:-[A-Za-z]{1,8})*-?\d[\dA-Za-z.]{0,6}$")
-# A code without digits is still a product when a version number follows: "Okapi-VLA 2".
-CODE_STEM = re.compile(r"^[A-Z][A-Za-z]{1,11}-[A-Z]{2,6}$")
+# Product codes in running text: "CV-9", "K2", "Sutra-13B", "Okapi-VLA 2" (a
+# code without digits is still a product when a version number follows).
+PRODUCT_CODE = re.compile(
+    r"(?<![\w.-])(?:[A-Z][A-Za-z]{0,11}(?:-[A-Za-z]{1,8}){0,2}-?\d[\dA-Za-z]{0,6}(?:\.\d{1,2})?"
+    r"|[A-Z][A-Za-z]{1,11}-[A-Z]{2,6} \d{1,3}(?:\.\d)?)(?![\w-])"
+)
 VERSION = re.compile(r"^(?:v?\d{1,3}(?:\.\d{1,2})?[A-Za-z]?|\d{1,4}[BMK])$")
-SIZE_SUFFIX = re.compile(r"^-?\d{1,4}(?:\.\d)?[BMK]$")
 WINDOW = 12
 # A size suffix such as "-70B" or "8B" is a parameter count: the code names a model.
 MODEL_SIZE = re.compile(r"\d(?:\.\d)?[BM]$")
@@ -69,20 +71,15 @@ class ProductFinder(KnowledgeComponent):
                 in_ent[k] = True
         spans: list[Span] = []
         labels: dict[str, str] = {}
+        headline = {sent.start for sent in doc.sents if is_headline_case(sent)}
         candidates = []
-        for i, tok in enumerate(doc):
-            if in_ent[i] or tok.lower_ in self.not_names:
+        for m in PRODUCT_CODE.finditer(doc.text):
+            span = doc.char_span(m.start(), m.end())
+            if span is None or any(in_ent[span.start:span.end]) or span.text.lower() in self.not_names:
                 continue
-            end = None
-            if PRODUCT_CODE.match(tok.text):
-                end = i + 1
-            elif CODE_STEM.match(tok.text) and i + 1 < len(doc) and VERSION.match(doc[i + 1].text):
-                end = i + 2
-            if end is None:
+            if doc[span.start].sent.start in headline and not self._seen_elsewhere(doc, span.text):
                 continue
-            if end < len(doc) and not doc[end - 1].whitespace_ and SIZE_SUFFIX.match(doc[end].text):
-                end += 1
-            candidates.append((i, end))
+            candidates.append((span.start, span.end))
         for start, end in candidates:
             kind = "MODEL" if MODEL_SIZE.search(doc[start:end].text) else self._kind(doc, start, end)
             if kind:
@@ -94,6 +91,10 @@ class ProductFinder(KnowledgeComponent):
         add_entities(doc, spans, replace=False)
         self._extend_versions(doc)
         return doc
+
+    @staticmethod
+    def _seen_elsewhere(doc: Doc, text: str) -> bool:
+        return doc.text.count(text) > 1
 
     def _extend_versions(self, doc: Doc) -> None:
         """"Mistral Large" + "3" -> "Mistral Large 3"; "Qwen3" + "-235B" -> "Qwen3-235B"."""

@@ -13,6 +13,9 @@ SUBJECT_LABELS = frozenset({"CHIP", "MODEL"})
 # How many earlier sentences may hold the subject ("The chip pairs with 44GB...").
 LOOKBACK_SENTENCES = 2
 PROTECTED = frozenset({"MONEY", "CHIP", "MODEL", "ORG"})
+# Attributes that describe a model rather than a chip; a subject of the
+# matching kind is preferred when both are near.
+MODEL_ATTRIBUTES = frozenset({"parameters", "context_window", "training_tokens"})
 
 
 @Language.factory("infra_specs", default_config={})
@@ -28,7 +31,7 @@ class SpecFinder(KnowledgeComponent):
             span = doc.char_span(match.start, match.end, label="SPEC", alignment_mode="expand")
             if span is None or any(e.start < span.end and span.start < e.end for e in protected):
                 continue
-            subject = self._subject(doc, span)
+            subject = self._subject(doc, span, match.spec)
             spans.append(span)
             records.append({
                 "start_char": span.start_char,
@@ -46,9 +49,13 @@ class SpecFinder(KnowledgeComponent):
     def _name(ent: Span) -> str:
         return ent.ent_id_ or ent.text
 
-    def _subject(self, doc: Doc, span: Span) -> str | None:
+    def _subject(self, doc: Doc, span: Span, spec) -> str | None:
+        preferred = "MODEL" if spec.attribute in MODEL_ATTRIBUTES or spec.unit == "tokens/s" else "CHIP"
+        return self._nearest(doc, span, {preferred}) or self._nearest(doc, span, SUBJECT_LABELS)
+
+    def _nearest(self, doc: Doc, span: Span, labels) -> str | None:
         sent = span.sent
-        in_sent = [e for e in sent.ents if e.label_ in SUBJECT_LABELS]
+        in_sent = [e for e in sent.ents if e.label_ in labels]
         before = [e for e in in_sent if e.end <= span.start]
         if before:
             return self._name(before[-1])
@@ -59,7 +66,7 @@ class SpecFinder(KnowledgeComponent):
         seen = 0
         while k >= 0 and seen < LOOKBACK_SENTENCES:
             prev = doc[k].sent
-            cands = [e for e in prev.ents if e.label_ in SUBJECT_LABELS]
+            cands = [e for e in prev.ents if e.label_ in labels]
             if cands:
                 return self._name(cands[-1])
             k = prev.start - 1
