@@ -42,6 +42,8 @@ COMPANIES = [
     ("xAI raised $6 billion.", "xAI"),
     ("Fidelity Management & Research Company joined the round, as did Lightspeed.", "Fidelity"),
     ("Halden AI raised $8m. Halden said demand was strong.", "Halden AI"),
+    ("Robotics startups like Quarrel have drawn interest.", "Quarrel"),
+    ("Thessaly Semiconductor makes chips. Thessaly raised $9m.", "Thessaly Semiconductor"),
 ]
 
 
@@ -56,6 +58,9 @@ NOT_COMPANIES = [
     ("Meanwhile, Veloxa raised $5m.", "Meanwhile"),
     ("Jane Smith, CEO of Veloxa, said the round closed.", "Jane Smith"),
     ("The company opened offices in Dallas and Phoenix.", "Dallas"),
+    ("Shares closed higher on Friday.", "Shares"),
+    ("Veloxa Raises $40M To Build Inference Chips For Europe", "Veloxa"),
+    ("The Series C led by Harbor Peak Capital closed.", "C"),
 ]
 
 
@@ -82,6 +87,23 @@ CHIPS = [
 def test_chips(nlp, text, chip, vendor):
     chips = {c["chip"]: c["vendor"] for c in nlp(text)._.chips}
     assert chips.get(chip, "<missing>") == vendor
+
+
+def test_catalogue_name_inside_a_chip_name(nlp):
+    doc = nlp("Nvidia showed the Nemotron 3 Ultra chip at its conference.")
+    assert [c["chip"] for c in doc._.chips] == ["Nemotron 3 Ultra"]
+
+
+SUBJECTS = [
+    ("The Orca-5 accelerator, built from spare H100 capacity, reaches 900 teraflops of FP8.", "Orca-5"),
+    ("Pellucid trained Quill-70B on 15 trillion tokens using 4,096 H200 GPUs.", "Quill-70B"),
+    ("The B200 has 192GB of memory.", "B200"),
+]
+
+
+@pytest.mark.parametrize("text,subject", SUBJECTS, ids=[s[1] for s in SUBJECTS])
+def test_spec_subjects(nlp, text, subject):
+    assert {s["subject"] for s in nlp(text)._.specs} == {subject}
 
 
 def test_spec_subject_across_sentences(nlp):
@@ -116,6 +138,8 @@ DEALS = [
      {"company": "Veloxa", "deal_type": "equity_round", "status": "talks"}),
     ("Fathom Silicon priced its IPO at $24 a share, raising $1.1 billion.",
      {"company": "Fathom Silicon", "deal_type": "ipo", "amount": 1.1e9}),
+    ("Robotics startups like Quarrel, with $23 million in Series A funding, are hiring.",
+     {"company": "Quarrel", "round": "series_a", "amount": 23e6}),
     ("Crusoe secured a $750 million credit facility from Brookfield.",
      {"company": "Crusoe", "deal_type": "debt", "amount": 750e6, "investors": ["Brookfield"]}),
 ]

@@ -70,9 +70,18 @@ class ChipFinder(KnowledgeComponent):
             if self.chip_nouns.starting_at(lower, i):
                 cand = self._candidate(doc, i)
                 if cand:
-                    text = doc[cand[0] : cand[1]].text
-                    spans.append(Span(doc, cand[0], cand[1], label="CHIP", span_id=canonical_chip(text)))
-        add_entities(doc, spans, replace=False)
+                    start, end = cand
+                    # "Nemotron 3" + "Super chip": the name the catalogue knew is part of the chip's
+                    k = start
+                    while k > 0 and not doc[k - 1].is_punct and doc[k - 1].ent_type_ in ("MODEL", "CHIP") \
+                            and doc[k - 1].whitespace_:
+                        k -= 1
+                        while k > 0 and doc[k - 1].ent_iob_ == "I" and doc[k].ent_iob_ != "B":
+                            k -= 1
+                    start = k
+                    text = doc[start:end].text
+                    spans.append(Span(doc, start, end, label="CHIP", span_id=canonical_chip(text)))
+        add_entities(doc, spans, replace=True)
 
         chips: dict[str, dict] = {}
         for ent in doc.ents:

@@ -53,7 +53,10 @@ class CompanyFinder(KnowledgeComponent):
              "acquiring", "buy", "buys", "bought", "snapped up", "arranged by", "provided by", "underwritten by",
              "funding from", "financing from", "investment from", "backing from", "support from", "capital from",
              "led by", "co-led by", "from investors", "investors such as", "firms such as", "partnered with",
-             "partnership with", "spun out of", "spinout of", "spun off from", "rival", "rivals", "competitor"],
+             "partnership with", "spun out of", "spinout of", "spun off from", "rival", "rivals", "competitor",
+             "startups like", "startups such as", "companies like", "companies such as", "firms like",
+             "firms such as", "players like", "players such as", "labs like", "labs such as", "rivals like",
+             "rivals such as", "competitors like", "competitors such as", "chipmakers like", "chipmakers such as"],
         )
         self.company_nouns = Phrases(nlp, cues.get("company_nouns", ()))
         self.person_titles = frozenset(cues.get("person_titles", ()))
@@ -140,6 +143,9 @@ class CompanyFinder(KnowledgeComponent):
         # "Shares closed at...", "Electricity prices...": a common word that is
         # capitalised only because it opens the sentence.
         if end - start == 1 and doc[start].is_sent_start and words[0] in self.common:
+            return True
+        # "George" + "Washington University": part of a longer name around a place.
+        if end < len(doc) and doc[end].ent_type_ == "GPE" and doc[end - 1].whitespace_ and self._namey(doc[end].text):
             return True
         return self._is_person(doc, start, end)
 

@@ -53,10 +53,20 @@ class SpecFinder(KnowledgeComponent):
         preferred = "MODEL" if spec.attribute in MODEL_ATTRIBUTES or spec.unit == "tokens/s" else "CHIP"
         return self._nearest(doc, span, {preferred}) or self._nearest(doc, span, SUBJECT_LABELS)
 
+    @staticmethod
+    def _in_aside(doc: Doc, ent: Span, span: Span) -> bool:
+        opens = any(t.text == "," for t in doc[ent.sent.start : ent.start])
+        closes = any(t.text == "," for t in doc[ent.end : span.start])
+        return opens and closes
+
     def _nearest(self, doc: Doc, span: Span, labels) -> str | None:
         sent = span.sent
         in_sent = [e for e in sent.ents if e.label_ in labels]
         before = [e for e in in_sent if e.end <= span.start]
+        # "The X processor, derived from Y capacity, is rated at ...": an entity inside
+        # a comma-delimited aside is not what the main clause describes.
+        while len(before) > 1 and self._in_aside(doc, before[-1], span):
+            before.pop()
         if before:
             return self._name(before[-1])
         after = [e for e in in_sent if e.start >= span.end]
