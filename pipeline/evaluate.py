@@ -85,17 +85,19 @@ def load_gold(path: Path) -> dict[str, dict[str, list[dict]]]:
     return gold
 
 
-def _keys_gold(table: str, doc: dict) -> Counter:
+def _keys(table: str, doc: dict) -> Counter:
+    """Matching keys of one document's rows (gold or predicted alike)."""
+    rows = doc.get(table) or []
     if table == "companies":
-        return Counter({norm_name(c): 1 for c in doc.get("companies") or []})
+        return Counter({norm_name(c): 1 for c in rows})
     if table == "money":
-        return Counter((norm_value(m["value"]), m["unit"]) for m in doc.get("money") or [])
+        return Counter((norm_value(m["value"]), m["unit"]) for m in rows)
     if table == "deals":
-        return Counter((norm_name(d["company"]), norm_value(d.get("amount"))) for d in doc.get("deals") or [])
+        return Counter((norm_name(d["company"]), norm_value(d.get("amount"))) for d in rows)
     if table == "chips":
-        return Counter({norm_name(c["chip"]): 1 for c in doc.get("chips") or []})
+        return Counter({norm_name(c["chip"]): 1 for c in rows})
     if table == "specs":
-        return Counter((norm_name(s["subject"]), s["attribute"], norm_value(s["value"])) for s in doc.get("specs") or [])
+        return Counter((norm_name(s["subject"]), s["attribute"], norm_value(s["value"])) for s in rows)
     raise KeyError(table)
 
 
@@ -111,20 +113,6 @@ def predicted_by_doc(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, lis
         for row in tables[name].to_dict("records"):
             out[row["doc_id"]][name].append(row)
     return out
-
-
-def _keys_pred(table: str, doc: dict) -> Counter:
-    if table == "companies":
-        return Counter({norm_name(c): 1 for c in doc.get("companies", [])})
-    if table == "money":
-        return Counter((norm_value(m["value"]), m["unit"]) for m in doc.get("money", []))
-    if table == "deals":
-        return Counter((norm_name(d["company"]), norm_value(d["amount"])) for d in doc.get("deals", []))
-    if table == "chips":
-        return Counter({norm_name(c["chip"]): 1 for c in doc.get("chips", [])})
-    if table == "specs":
-        return Counter((norm_name(s["subject"]), s["attribute"], norm_value(s["value"])) for s in doc.get("specs", []))
-    raise KeyError(table)
 
 
 def _field(name: str, value):
@@ -149,7 +137,7 @@ def evaluate(gold: dict[str, dict], tables: dict[str, pd.DataFrame]) -> dict:
     for doc_id, gdoc in gold.items():
         pdoc = predicted.get(doc_id, {})
         for table in TABLES:
-            scores[table].add(_keys_gold(table, gdoc), _keys_pred(table, pdoc))
+            scores[table].add(_keys(table, gdoc), _keys(table, pdoc))
         pred_deals = {(norm_name(d["company"]), norm_value(d["amount"])): d for d in pdoc.get("deals", [])}
         for gdeal in gdoc.get("deals") or []:
             pdeal = pred_deals.get((norm_name(gdeal["company"]), norm_value(gdeal.get("amount"))))

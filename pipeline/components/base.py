@@ -94,3 +94,12 @@ def is_headline_case(sent: Span) -> bool:
     if len(words) < 4:
         return False
     return all(t.text[0].isupper() for t in words)
+
+
+def entity_mask(doc: Doc) -> list[bool]:
+    """For each token, whether an entity already covers it."""
+    mask = [False] * len(doc)
+    for ent in doc.ents:
+        for k in range(ent.start, ent.end):
+            mask[k] = True
+    return mask

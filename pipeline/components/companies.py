@@ -14,7 +14,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.components.base import KnowledgeComponent, add_entities, is_headline_case
+from pipeline.components.base import KnowledgeComponent, add_entities, entity_mask, is_headline_case
 from pipeline.components.phrases import Phrases
 
 JOINERS_TIGHT = frozenset({"-", ":", ".", "'", "’"})  # only inside a word: D-Wave, Run:ai
@@ -222,10 +222,7 @@ class CompanyFinder(KnowledgeComponent):
     # -- main ----------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         lower = [t.lower_ for t in doc]
-        in_ent = [False] * len(doc)
-        for ent in doc.ents:
-            for k in range(ent.start, ent.end):
-                in_ent[k] = True
+        in_ent = entity_mask(doc)
         title_case = {sent.start for sent in doc.sents if is_headline_case(sent)}
         candidates = []
         for start, end in self._chunks(doc, in_ent):
@@ -327,10 +324,7 @@ class CompanyFinder(KnowledgeComponent):
         if not names:
             return
         self._resolve_short_forms(doc, names)
-        in_ent = [False] * len(doc)
-        for ent in doc.ents:
-            for k in range(ent.start, ent.end):
-                in_ent[k] = True
+        in_ent = entity_mask(doc)
         by_first: dict[str, list[tuple[str, ...]]] = {}
         for tokens in sorted(names, key=len, reverse=True):
             by_first.setdefault(tokens[0], []).append(tokens)

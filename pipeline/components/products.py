@@ -15,7 +15,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.components.base import KnowledgeComponent, add_entities, is_headline_case
+from pipeline.components.base import KnowledgeComponent, add_entities, entity_mask, is_headline_case
 from pipeline.components.phrases import Phrases
 
 # Product codes in running text: "CV-9", "K2", "Sutra-13B", "Okapi-VLA 2" (a
@@ -65,10 +65,7 @@ class ProductFinder(KnowledgeComponent):
         return best
 
     def __call__(self, doc: Doc) -> Doc:
-        in_ent = [False] * len(doc)
-        for ent in doc.ents:
-            for k in range(ent.start, ent.end):
-                in_ent[k] = True
+        in_ent = entity_mask(doc)
         spans: list[Span] = []
         labels: dict[str, str] = {}
         headline = {sent.start for sent in doc.sents if is_headline_case(sent)}
