@@ -69,6 +69,17 @@ def test_not_companies(nlp, text, name):
     assert name not in ents(nlp(text), "ORG")
 
 
+PEOPLE = [
+    ("Jane Smith, CEO of Veloxa, said the round closed.", "Jane Smith"),
+    ("The lab was founded by chief scientist Mara Lindqvist.", "Mara Lindqvist"),
+]
+
+
+@pytest.mark.parametrize("text,person", PEOPLE, ids=[p[1] for p in PEOPLE])
+def test_people(nlp, text, person):
+    assert person in ents(nlp(text), "PERSON")
+
+
 def test_aws_and_amazon_are_two_companies(nlp):
     orgs = ents(nlp("AWS and Amazon both spoke."), "ORG")
     assert len(set(orgs)) == 2

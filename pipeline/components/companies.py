@@ -225,9 +225,14 @@ class CompanyFinder(KnowledgeComponent):
         in_ent = entity_mask(doc)
         title_case = {sent.start for sent in doc.sents if is_headline_case(sent)}
         candidates = []
+        people = []
         for start, end in self._chunks(doc, in_ent):
             start, end = self._trim(doc, start, end)
-            if start >= end or self._rejected(doc, start, end):
+            if start >= end:
+                continue
+            if self._rejected(doc, start, end):
+                if end - start >= 2 and self._is_person(doc, start, end):
+                    people.append(Span(doc, start, end, label="PERSON"))
                 continue
             # In a Title Case headline capitals say nothing; names there are
             # only taken from the gazetteer and from the body (propagation).
@@ -277,7 +282,7 @@ class CompanyFinder(KnowledgeComponent):
                 queue.append(nxt)
 
         spans = [self._span(doc, s, e) for s, e in found]
-        add_entities(doc, spans, replace=False)
+        add_entities(doc, spans + people, replace=False)
         self._propagate(doc)
         return doc
 
