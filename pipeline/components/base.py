@@ -79,11 +79,6 @@ def add_entities(doc: Doc, spans: list[Span], *, replace: bool) -> None:
     doc.ents = sorted(kept + taken, key=lambda s: s.start)
 
 
-def sentence_of(doc: Doc, start_char: int, end_char: int) -> Span:
-    span = doc.char_span(start_char, end_char, alignment_mode="expand")
-    return span.sent if span is not None else doc[:]
-
-
 def is_headline_case(sent: Span) -> bool:
     """Title Case or ALL CAPS: capitals there say nothing about names.
 

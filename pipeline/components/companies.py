@@ -18,7 +18,6 @@ from pipeline.components.base import KnowledgeComponent, add_entities, entity_ma
 from pipeline.components.phrases import Phrases
 
 JOINERS_TIGHT = frozenset({"-", ":", ".", "'", "’"})  # only inside a word: D-Wave, Run:ai
-JOINERS_SPACED = frozenset({"&", "and"})  # "Latham & Watkins"; "and" only inside suffixed names
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # Words that may stand between a name and its verb: "X has quietly raised", "X said it raised".
 VERB_GAP = frozenset(

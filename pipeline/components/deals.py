@@ -69,7 +69,6 @@ class DealFinder(KnowledgeComponent):
         self.announced = P("announced_cues")
         self.acq_verbs = P("acquisition_verbs")
         self.acq_nouns = P("acquisition_nouns")
-        self.inv_verbs = P("investment_verbs", "investment_nouns")
         self.totals_before = P("totals_before")
         self.totals_after = P("totals_after")
         self.raise_verbs = P("raise_verbs")

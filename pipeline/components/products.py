@@ -16,7 +16,6 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.components.base import KnowledgeComponent, add_entities, entity_mask, is_headline_case
-from pipeline.components.phrases import Phrases
 
 # Product codes in running text: "CV-9", "K2", "Sutra-13B", "Okapi-VLA 2" (a
 # code without digits is still a product when a version number follows).
@@ -46,7 +45,6 @@ class ProductFinder(KnowledgeComponent):
         self.chip_words = frozenset(w.lower() for w in (*cues.get("chip_nouns", ()), *CHIP_WORDS) if " " not in w)
         self.model_words = frozenset(w.lower() for w in (*cues.get("model_nouns", ()), *MODEL_WORDS) if " " not in w)
         self.not_names = frozenset(cues.get("not_names", ())) | frozenset(cues.get("months", ()))
-        self.chip_phrases = Phrases(self.nlp, cues.get("chip_nouns", ()))
 
     def _kind(self, doc: Doc, start: int, end: int) -> str | None:
         sent = doc[start].sent

@@ -89,9 +89,6 @@ class MoneyGrammar:
         self.from_before = re.compile(r"(?<![^\W\d_])from\s{1,3}$", re.IGNORECASE)
         self.range_join = re.compile(r"^\s{0,3}(?:-|–|—|to|and)\s{0,3}$", re.IGNORECASE)
 
-    def unit_for(self, table: dict[str, str], form: str) -> str:
-        return table[_norm(form)]
-
 
 def _norm(form: str) -> str:
     return re.sub(r"\s+", "", form).lower()
