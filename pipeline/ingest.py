@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -22,21 +21,13 @@ DATE_KEYS = ("published", "date")
 BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
-@dataclass
-class Article:
-    doc_id: str
-    path: str
+class Article(DocumentRow):
+    """A readable document: its documents.csv row plus the text to process."""
+
     text: str
-    title: str | None = None
-    published: str | None = None
-    source: str | None = None
-    url: str | None = None
-    encoding: str | None = None
-    meta: dict = field(default_factory=dict)
 
     def row(self) -> DocumentRow:
-        return DocumentRow(doc_id=self.doc_id, path=self.path, title=self.title, published=self.published,
-                           source=self.source, url=self.url, encoding=self.encoding, n_chars=len(self.text))
+        return DocumentRow(**self.model_dump(exclude={"text"}) | {"n_chars": len(self.text)})
 
 
 class InputError(ValueError):

@@ -87,7 +87,7 @@ def test_jsonl_bad_lines_do_not_stop_the_file(tmp_path):
     data = b'{"id": "a", "text": "Acme raised $5m."}\n{not json\n[1, 2]\n{"id": "d"}\n{"id": "e", "text": "Beta."}\n'
     items = read_all(tmp_path, "feed.jsonl", data)
     assert [i.doc_id for i in items if isinstance(i, Article)] == ["feed.jsonl#a", "feed.jsonl#e"]
-    errors = [i for i in items if isinstance(i, DocumentRow)]
+    errors = [i for i in items if not isinstance(i, Article)]
     assert [e.status for e in errors] == ["error"] * 3
     assert "invalid JSON" in errors[0].error and "line 2" in errors[0].error
     assert "expected a JSON object" in errors[1].error
@@ -104,7 +104,7 @@ PROBLEMS = [
 @pytest.mark.parametrize("name,data,status,reason", PROBLEMS, ids=[p[0] for p in PROBLEMS])
 def test_problems_become_rows(tmp_path, name, data, status, reason):
     [row] = read_all(tmp_path, name, data)
-    assert isinstance(row, DocumentRow)
+    assert isinstance(row, DocumentRow) and not isinstance(row, Article)
     assert row.status == status and reason in row.error
 
 
