@@ -21,6 +21,14 @@ run: setup
 evaluate: run
 	$(BIN)/infra-extract evaluate --tables output
 
+# Third-party money suite beside the project (not shipped with it); skipped when absent.
+PEER_SUITE ?= ../shared/peer-suites/recognizers-text-currency-en.jsonl
+
+peer: setup
+	@if [ -f "$(PEER_SUITE)" ]; then \
+		$(BIN)/infra-extract peer "$(PEER_SUITE)" && $(BIN)/infra-extract peer --all-units "$(PEER_SUITE)"; \
+	else echo "peer: $(PEER_SUITE) not found, skipped"; fi
+
 test: setup
 	$(BIN)/python -m pytest
 

@@ -1,4 +1,4 @@
-"""Command line: ``infra-extract run`` and ``infra-extract evaluate``."""
+"""Command line: ``infra-extract run``, ``evaluate`` and ``peer``."""
 
 from __future__ import annotations
 
@@ -71,3 +71,27 @@ def evaluate(gold: Path | None, outdir: Path) -> None:
             part = {d: g for d, g in gold_docs.items() if split_of(d) == split}
             click.echo(format_report(score(part, tables), f"{split}"))
     click.echo(format_report(score(gold_docs, tables), "all"))
+
+
+@main.command()
+@click.argument("suite", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--all-units", is_flag=True, help="Also score cases whose currency has no three-letter code.")
+@click.option("--show-misses", is_flag=True, help="Print every case with a missed or wrong mention.")
+@click.option("--model", default=None, help="An installed spaCy pipeline (name or path) to use instead of blank English.")
+def peer(suite: Path, all_units: bool, show_misses: bool, model: str | None) -> None:
+    """Score money mentions on a third-party SUITE (JSONL of texts with expected amounts)."""
+    from pipeline.language import ModelNotFound, make_nlp
+    from pipeline.peer import format_misses, format_score, iso_only, load_suite, money_finder, score
+
+    try:
+        cases = load_suite(suite)
+        nlp = make_nlp(model=model)
+    except (ValueError, ModelNotFound) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    chosen = cases if all_units else [c for c in cases if iso_only(c)]
+    result = score(chosen, money_finder(nlp))
+    if show_misses:
+        click.echo(format_misses(result))
+    label = "all cases" if all_units else "cases with an ISO currency code"
+    click.echo(format_score(f"{suite.name} ({label})", result))

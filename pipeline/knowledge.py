@@ -75,6 +75,7 @@ class Knowledge:
     multipliers: dict[str, float]
     number_words: dict[str, float | None]
     fractions: dict[str, float]
+    code_scales: dict[str, float]
     qualifiers: dict[str, tuple[str, ...]]
     spec_units: tuple[dict[str, Any], ...]
     cues: dict[str, tuple[str, ...]]
@@ -121,7 +122,7 @@ def load_knowledge(dirs: Iterable[Traversable | Path] | None = None) -> Knowledg
     spec_units = _merge_by_key(
         (rec for path in _files(folders, "spec_units.jsonl") for _, rec in read_jsonl(path)), "unit"
     )
-    magnitudes: dict[str, Any] = {"multipliers": {}, "number_words": {}, "fractions": {}}
+    magnitudes: dict[str, Any] = {"multipliers": {}, "number_words": {}, "fractions": {}, "code_scales": {}}
     for path in _files(folders, "magnitudes.json"):
         for section, table in read_json(path).items():
             magnitudes.setdefault(section, {}).update(table)
@@ -140,6 +141,7 @@ def load_knowledge(dirs: Iterable[Traversable | Path] | None = None) -> Knowledg
         multipliers=dict(magnitudes["multipliers"]),
         number_words=dict(magnitudes["number_words"]),
         fractions=dict(magnitudes["fractions"]),
+        code_scales=dict(magnitudes["code_scales"]),
         qualifiers=qualifiers,
         spec_units=tuple(spec_units),
         cues=cues,

@@ -41,6 +41,7 @@ class _Amount:
     unit: str
     number: Decimal
     multiplier: Decimal | None  # None when no magnitude word was written
+    scale: Decimal = Decimal(1)  # of the currency form: 1/100 for "cents", 10**6 for "MEUR"
 
 
 class MoneyGrammar:
@@ -48,17 +49,37 @@ class MoneyGrammar:
 
     def __init__(self, knowledge: Knowledge):
         self.numbers: NumberGrammar = number_grammar(knowledge)
-        self.prefix_unit: dict[str, str] = {}
-        self.suffix_unit: dict[str, str] = {}
+        # Each written form maps to (ISO code, scale): "MEUR" is EUR in millions,
+        # "cents" is USD in hundredths. The first currency to claim a form keeps
+        # it, so the order of currencies.jsonl decides that bare "cents" is USD.
+        self.prefix_unit: dict[str, tuple[str, Decimal]] = {}
+        self.suffix_unit: dict[str, tuple[str, Decimal]] = {}
+        self.minor_words: dict[str, frozenset[str]] = {}
+        self.minor_per_unit: dict[str, Decimal] = {}
         prefix_forms: list[str] = []
         suffix_forms: list[str] = []
+
+        def add(table: dict, forms: list[str], form: str, code: str, scale: Decimal) -> None:
+            table.setdefault(_norm(form), (code, scale))
+            forms.append(form)
+
         for currency in knowledge.currencies:
-            for form in currency.get("prefix", ()):
-                self.prefix_unit.setdefault(_norm(form), currency["code"])
-                prefix_forms.append(form)
-            for form in currency.get("suffix", ()):
-                self.suffix_unit.setdefault(_norm(form), currency["code"])
-                suffix_forms.append(form)
+            code = currency["code"]
+            scaled = [(letter + code, Decimal(str(scale))) for letter, scale in knowledge.code_scales.items()
+                      if re.fullmatch(r"[A-Z]{3}", code)]
+            for form, scale in [(f, Decimal(1)) for f in currency.get("prefix", ())] + scaled:
+                add(self.prefix_unit, prefix_forms, form, code, scale)
+            for form, scale in [(f, Decimal(1)) for f in currency.get("suffix", ())] + scaled:
+                add(self.suffix_unit, suffix_forms, form, code, scale)
+            minor = currency.get("minor", ())
+            if minor:
+                per_unit = Decimal(str(currency.get("minor_per_unit", 100)))
+                self.minor_words[code] = frozenset(_norm(w) for w in minor)
+                self.minor_per_unit[code] = per_unit
+                # A one-letter minor form ("p") is too ambiguous to stand alone.
+                for word in minor:
+                    if len(word) > 1 or not word.isalpha():
+                        add(self.suffix_unit, suffix_forms, word, code, 1 / per_unit)
         num, mag = self.numbers.number, self.numbers.magnitude
         prefix = _currency_alternation(prefix_forms, suffix=False)
         suffix = _currency_alternation(suffix_forms, suffix=True)
@@ -76,6 +97,14 @@ class MoneyGrammar:
         self.amount = re.compile(
             rf"(?<![^\W\d_])(?:{prefix_form})|(?<![\w.,])(?:{suffix_form})", re.IGNORECASE
         )
+        minor = alternation({w for c in knowledge.currencies for w in c.get("minor", ())})
+        # "3 dollars 50 cents", "15 dollars and 50.", "17 USD 25 more": a whole
+        # amount followed by its minor part, named or (before a clause end) bare.
+        self.minor_tail = re.compile(
+            rf"\s{{1,2}}(?:and\s{{1,2}})?(?P<num>{num})(?:[\s-]{{0,2}}(?P<minor>{minor})(?![^\W\d_])"
+            rf"|(?=\s{{0,2}}(?:[.,;:!?)]|$)|\s{{1,2}}(?:more|and|or)(?![^\W\d_])))",
+            re.IGNORECASE,
+        ) if minor else None
         self.range_tail = re.compile(
             rf"\s{{0,2}}(?:-|–|—|to)\s{{0,2}}(?P<num>{num})(?:{sep}(?P<mag>{mag}))?(?![\w$€£¥])",
             re.IGNORECASE,
@@ -88,6 +117,15 @@ class MoneyGrammar:
         self.between_before = re.compile(r"(?<![^\W\d_])between\s{1,3}$", re.IGNORECASE)
         self.from_before = re.compile(r"(?<![^\W\d_])from\s{1,3}$", re.IGNORECASE)
         self.range_join = re.compile(r"^\s{0,3}(?:-|–|—|to|and)\s{0,3}$", re.IGNORECASE)
+
+    def minor_value(self, unit: str, number: Decimal, word: str | None) -> Decimal | None:
+        """The minor part as a fraction of one unit, or None when it is not one."""
+        per_unit = self.minor_per_unit.get(unit)
+        if per_unit is None or not 0 < number < per_unit or number != number.to_integral_value():
+            return None
+        if word is not None and _norm(word) not in self.minor_words[unit]:
+            return None
+        return number / per_unit
 
 
 def _norm(form: str) -> str:
@@ -109,7 +147,8 @@ def _currency_alternation(forms, *, suffix: bool) -> str:
     signs = [_form_regex(f) for f in ordered if not f.replace(" ", "").replace(".", "").isalpha()]
     parts = []
     if words:
-        parts.append(rf"(?:{'|'.join(words)})(?![^\W\d_])")
+        # A code glued to digits ("3 USD50") is written before its number.
+        parts.append(rf"(?:{'|'.join(words)})" + (r"(?!\w)" if suffix else r"(?![^\W\d_])"))
     if signs:
         # After a number, a sign followed by another number starts the next amount.
         parts.append(rf"(?:{'|'.join(signs)})" + (r"(?!\s{0,2}\d)" if suffix else ""))
@@ -125,18 +164,34 @@ def _amounts(text: str, g: MoneyGrammar) -> list[_Amount]:
     found = []
     for m in g.amount.finditer(text):
         if m.group("pcur") is not None:
-            unit = g.prefix_unit[_norm(m.group("pcur"))]
+            unit, scale = g.prefix_unit[_norm(m.group("pcur"))]
             number = number_value(m.group("pnum"), g.numbers)
             mag = m.group("pmag")
         else:
-            unit = g.suffix_unit[_norm(m.group("scur"))]
+            unit, scale = g.suffix_unit[_norm(m.group("scur"))]
             number = number_value(m.group("snum"), g.numbers)
             mag = m.group("smag") or m.group("smag2")
         if number is None:
             continue
         multiplier = multiplier_value(mag, g.numbers) if mag else None
-        found.append(_Amount(m.start(), m.end(), unit, number, multiplier))
+        if scale != 1:
+            multiplier = (multiplier or 1) * scale
+        found.append(_Amount(m.start(), m.end(), unit, number, multiplier, scale))
     return found
+
+
+def _with_minor_part(text: str, amount: _Amount, g: MoneyGrammar) -> tuple[Decimal, int] | None:
+    """Value and end of "3 dollars 50 cents" when a minor part follows ``amount``."""
+    if g.minor_tail is None or amount.multiplier is not None:
+        return None
+    tail = g.minor_tail.match(text, amount.end)
+    if not tail:
+        return None
+    number = number_value(tail.group("num"), g.numbers)
+    if number is None or amount.number != amount.number.to_integral_value():
+        return None
+    fraction = g.minor_value(amount.unit, number, tail.group("minor"))
+    return None if fraction is None else (amount.number + fraction, tail.end())
 
 
 def find_money(text: str, knowledge: Knowledge | None = None) -> list[MoneyMatch]:
@@ -163,7 +218,7 @@ def find_money(text: str, knowledge: Knowledge | None = None) -> list[MoneyMatch
             joiner = text[first.end : second.start]
             if (
                 g.range_join.match(joiner)
-                and second.unit == first.unit
+                and (second.unit, second.scale) == (first.unit, first.scale)
                 and ("and" not in joiner.lower() or g.between_before.search(before))
                 and not (joiner.strip().lower() == "to" and g.from_before.search(before))
             ):
@@ -195,12 +250,18 @@ def find_money(text: str, knowledge: Knowledge | None = None) -> list[MoneyMatch
                     )
                     i += 1
                     continue
+        end = first.end
+        compound = _with_minor_part(text, first, g)
+        if compound:
+            low, end = compound
+            while i + 1 < len(amounts) and amounts[i + 1].start < end:
+                i += 1
         qualifier = "exact"
         q = g.qualifier_before.search(before)
         if q:
             qualifier = g.qualifier_unit[" ".join(q.group("q").lower().split())]
-        results.append(MoneyMatch(first.start, first.end, Money(value=as_number(low), unit=first.unit,
-                                                                qualifier=qualifier)))
+        results.append(MoneyMatch(first.start, end, Money(value=as_number(low), unit=first.unit,
+                                                          qualifier=qualifier)))
         i += 1
     return results
 

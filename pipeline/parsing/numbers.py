@@ -41,9 +41,11 @@ def number_grammar(knowledge: Knowledge | None = None) -> NumberGrammar:
     words = {k: float(v) for k, v in kn.number_words.items() if v is not None and k not in ("a", "an")}
     magnitude = rf"(?:{alternation(multipliers)})(?![^\W\d_])"
     word = rf"(?:{alternation(words)})"
-    # "a"/"an" and fractions only count as numbers right before a multiplier:
-    # "a billion dollars", "half a billion dollars".
-    before_magnitude = rf"(?=[\s-]{{0,3}}(?:{alternation(multipliers)})(?![^\W\d_]))"
+    # "a"/"an" and fractions only count as numbers before a multiplier spelled as
+    # a word: "a billion dollars", "half a billion dollars", but not "at USD"
+    # read as "a" + "t" (trillion).
+    spelled = [m for m in multipliers if len(m) >= 3]
+    before_magnitude = rf"(?=[\s-]{{1,3}}(?:{alternation(spelled)})(?![^\W\d_]))"
     fraction = rf"(?:{alternation(kn.fractions)}){before_magnitude}"
     article = rf"(?:an?){before_magnitude}"
     number = (
