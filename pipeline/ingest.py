@@ -128,9 +128,6 @@ def read_html(text: str) -> tuple[str, dict]:
     title = meta.get("title") or _html_title(text)
     if title:
         meta["title"] = title
-        # trafilatura drops the <h1>; keep the headline as the first line.
-        if not body.lstrip().startswith(title.strip()[:40]):
-            body = f"{title}\n{body}"
     return body, meta
 
 
@@ -148,9 +145,26 @@ def _html_title(html: str) -> str | None:
     return None
 
 
+def with_headline(body: str, title) -> str:
+    r"""The body with its title as the first line, unless the body already opens with it.
+
+    Titles name the deal as often as the body does, and extraction must see them
+    (trafilatura drops the <h1>; front matter and feed titles sit outside the body).
+
+    >>> with_headline("Acme raised $5M on Monday.", "Acme raises $5M")
+    'Acme raises $5M\nAcme raised $5M on Monday.'
+    >>> with_headline("Acme raises $5M\nAcme raised it.", "Acme raises $5M")
+    'Acme raises $5M\nAcme raised it.'
+    """
+    title = " ".join(str(title or "").split())
+    if not title or " ".join(body.split()).startswith(title[:40]):
+        return body
+    return f"{title}\n{body}"
+
+
 def _article(doc_id: str, path: str, text: str, meta: dict, encoding: str) -> Article:
     return Article(
-        doc_id=doc_id, path=path, text=text, encoding=encoding,
+        doc_id=doc_id, path=path, text=with_headline(text, meta.get("title")), encoding=encoding,
         title=_str(meta.get("title")),
         published=iso_date(next((meta[k] for k in DATE_KEYS if meta.get(k)), None)),
         source=_str(meta.get("source") or meta.get("sitename")), url=_str(meta.get("url")),

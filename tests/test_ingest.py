@@ -59,7 +59,7 @@ def test_markdown_front_matter(tmp_path):
     [article] = read_all(tmp_path, "w.md", md.encode())
     assert (article.title, article.published, article.source, article.url) == (
         "Weekly deals", "2026-03-02", "Compute Capital", "https://example.com/w")
-    assert article.text == "Deals\nAcme raised $5M"
+    assert article.text == "Weekly deals\nDeals\nAcme raised $5M"  # the title opens the text
 
 
 def test_html_main_text_only(tmp_path):
@@ -79,7 +79,7 @@ def test_jsonl_records(tmp_path):
     data = "\n".join(json.dumps(x) for x in lines).encode()
     items = read_all(tmp_path, "feed.jsonl", data)
     assert [i.doc_id for i in items] == ["feed.jsonl#a1", "feed.jsonl#2", "feed.jsonl#c3"]
-    assert [i.text for i in items] == ["Acme raised $5m.", "Beta raised $6m.", "Gamma raised $7m."]
+    assert [i.text for i in items] == ["One\nAcme raised $5m.", "Two\nBeta raised $6m.", "Gamma raised $7m."]
     assert items[0].published == "2026-01-05" and items[1].published == "2026-01-06"
 
 

@@ -44,6 +44,12 @@ COMPANIES = [
     ("Halden AI raised $8m. Halden said demand was strong.", "Halden AI"),
     ("Robotics startups like Quarrel have drawn interest.", "Quarrel"),
     ("Thessaly Semiconductor makes chips. Thessaly raised $9m.", "Thessaly Semiconductor"),
+    ("Broadcom agreed to acquire 4th-Line Photonics Ltd. for $1.1 billion.", "4th-Line Photonics"),
+    ("Mizuho Capital and Swisscom Ventures joined the round.", "Mizuho Capital"),
+    ("Mizuho Capital and Swisscom Ventures joined the round.", "Swisscom Ventures"),
+    ("Etchwell raised $20m from Primary Venture Partners.", "Primary Venture Partners"),
+    ("Hexfield took a stake in kumo.dc, a Tokyo operator of data centres.", "kumo.dc"),
+    ("fluxgrid is seeking $200 million in convertible notes.", "fluxgrid"),
 ]
 
 
@@ -61,6 +67,9 @@ NOT_COMPANIES = [
     ("Shares closed higher on Friday.", "Shares"),
     ("Veloxa Raises $40M To Build Inference Chips For Europe", "Veloxa"),
     ("The Series C led by Harbor Peak Capital closed.", "C"),
+    ("SAN FRANCISCO, April 3 (Reuters) - Veloxa raised $5m.", "SAN FRANCISCO"),
+    ("BERLIN — Veloxa raised $5m.", "BERLIN"),
+    ("HEXFIELD TO BUY QUILLFEATHER\nHexfield agreed to buy Quillfeather for $1 billion.", "HEXFIELD TO"),
 ]
 
 
@@ -78,6 +87,23 @@ PEOPLE = [
 @pytest.mark.parametrize("text,person", PEOPLE, ids=[p[1] for p in PEOPLE])
 def test_people(nlp, text, person):
     assert person in ents(nlp(text), "PERSON")
+
+
+# (text, the short form, the canonical name every mention of it must carry)
+SHORT_FORMS = [
+    ("Sable Logic Inc. raised $160 million. Sable's chip ships in May.", "Sable", "Sable Logic"),
+    ("Ridgeline Digital Infrastructure LLC secured a loan. Ridgeline said the campus opens in 2027.",
+     "Ridgeline", "Ridgeline Digital Infrastructure"),
+    ("Broadcom agreed to buy 4th-Line Photonics Ltd. for $1 billion. 4th-Line had raised £95 million.",
+     "4th-Line", "4th-Line Photonics"),
+]
+
+
+@pytest.mark.parametrize("text,short,canonical", SHORT_FORMS, ids=[s[2] for s in SHORT_FORMS])
+def test_short_form_refers_to_the_full_name(nlp, text, short, canonical):
+    doc = nlp(text)
+    mentions = [e for e in doc.ents if e.label_ == "ORG" and e.text.startswith(short)]
+    assert len(mentions) == 2 and {e.ent_id_ for e in mentions} == {canonical}
 
 
 def test_aws_and_amazon_are_two_companies(nlp):

@@ -85,6 +85,9 @@ def is_headline_case(sent: Span) -> bool:
     Function words do not count, so "Veloxa raises $40M for chips" is not a
     headline-case line but "Veloxa Raises $40M For New Chips" is.
     """
+    letters = [t for t in sent if t.is_alpha and len(t.text) > 1]
+    if len(letters) >= 3 and all(t.is_upper for t in letters):
+        return True  # "HEXFIELD TO BUY QUILLFEATHER"
     words = [t for t in sent if t.is_alpha and len(t.text) > 3 and not t.is_stop]
     if len(words) < 4:
         return False

@@ -11,6 +11,8 @@ everywhere in the document, and "X AI" lets a later bare "X" refer back to it.
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -24,6 +26,7 @@ VERB_GAP = frozenset(
     "has have had just also recently quietly reportedly is was were are will has now officially "
     "finally said says it today yesterday formally initially first successfully".split()
 )
+DOMAIN_LIKE = re.compile(r"[a-z][a-z0-9-]{1,30}\.(?:[a-z]{2,6})")
 LIST_SEPARATORS = frozenset({",", "and", "&", "as", "well", "plus", "along", "with", "alongside", "including"})
 
 
@@ -66,6 +69,7 @@ class CompanyFinder(KnowledgeComponent):
         self.org_suffixes = frozenset(cues.get("org_suffixes", ()))
         self.legal_suffixes = frozenset(cues.get("legal_suffixes", ()))
         self.common = frozenset(cues.get("common_words", ()))
+        self.arm_suffixes = Phrases(nlp, cues.get("arm_suffixes", ()))
         # Names the gazetteer already knows keep their own canonical name.
         self.known_names = frozenset(p["pattern"] for p in self.knowledge.ruler_patterns
                                      if isinstance(p.get("pattern"), str))
@@ -83,6 +87,27 @@ class CompanyFinder(KnowledgeComponent):
         # xAI, iPhone-style names: lower first letter, capital inside.
         return first.islower() and any(c.isupper() for c in text[1:])
 
+    def _numbered_start(self, doc: Doc, i: int) -> bool:
+        """A name that opens with digits glued to a capitalised word: "4th-Line", "3D-Stack"."""
+        tok = doc[i]
+        if not (tok.text[:1].isdigit() and any(c.isalpha() for c in tok.text)) or tok.whitespace_:
+            return False
+        nxt = i + 1
+        if nxt < len(doc) and doc[nxt].text in JOINERS_TIGHT and not doc[nxt].whitespace_:
+            nxt += 1
+        return nxt < len(doc) and self._namey(doc[nxt].text)
+
+    def _lowercase_name(self, doc: Doc, i: int) -> bool:
+        """Brands written in lower case: a domain-like "kumo.dc", or an unknown
+        word opening a sentence, where English would capitalise ("fluxgrid is
+        seeking ..."). Either still needs the usual evidence to become an ORG."""
+        tok = doc[i]
+        if not tok.text[:1].islower():
+            return False
+        if DOMAIN_LIKE.fullmatch(tok.text):
+            return True
+        return tok.is_sent_start and tok.is_alpha and len(tok.text) > 2 and tok.lower_ not in self.common
+
     def _chunks(self, doc: Doc, in_ent: list[bool]) -> list[tuple[int, int]]:
         """Maximal runs of name-like tokens outside existing entities."""
         chunks = []
@@ -90,7 +115,8 @@ class CompanyFinder(KnowledgeComponent):
         i = 0
         while i < n:
             tok = doc[i]
-            if in_ent[i] or not self._namey(tok.text) or tok.lower_ in self.verb_words and i > 0:
+            if in_ent[i] or not (self._namey(tok.text) or self._numbered_start(doc, i) or self._lowercase_name(doc, i)) \
+                    or tok.lower_ in self.verb_words and i > 0:
                 i += 1
                 continue
             j = i + 1
@@ -128,9 +154,18 @@ class CompanyFinder(KnowledgeComponent):
             end -= 1
         return start, end
 
+    def _dateline(self, doc: Doc, start: int, end: int) -> bool:
+        """"SAN FRANCISCO, April 3 (Reuters) -", "PARIS —": the place a wire story is filed from."""
+        if not doc[start].is_sent_start or not all(t.is_upper or not t.is_alpha for t in doc[start:end]):
+            return False
+        nxt = [t.lower_ for t in doc[end : end + 2]]
+        return bool(nxt) and (nxt[0] in ("-", "—", "–", "(") or nxt[0] == "," and nxt[1:] and nxt[1] in self.months)
+
     def _rejected(self, doc: Doc, start: int, end: int) -> bool:
         words = [t.lower_ for t in doc[start:end]]
         if not words:
+            return True
+        if self._dateline(doc, start, end):
             return True
         if all(w in self.generic or w in self.months or w in self.not_names for w in words):
             return True
@@ -214,13 +249,31 @@ class CompanyFinder(KnowledgeComponent):
         head = [t.lower_ for t in doc[start : end - 1]]
         if all(w in self.generic or w in self.not_names for w in head):
             return False
+        # Two suffixes in a row ("Primary Venture Partners", "Summit Capital
+        # Management") mark a firm even when the words before are common.
+        if end - start >= 3 and doc[end - 2].text in self.org_suffixes and doc[end - 2].text not in self.legal_suffixes:
+            return True
         # "Consumer AI", "Harbor Peak Capital": common words before a suffix need
         # other evidence (a cue, a deal verb) to be a company.
         return not all(w in self.common or w in self.generic for w in head)
 
+    def _investment_arms(self, doc: Doc, lower: list[str]) -> None:
+        """"Swisscom Ventures", "Mizuho Capital": a known company plus an
+        investment-arm word is the arm, a company of its own."""
+        in_ent = entity_mask(doc)
+        arms = []
+        for ent in doc.ents:
+            if ent.label_ != "ORG" or ent.end >= len(doc) or in_ent[ent.end]:
+                continue
+            n = self.arm_suffixes.starting_at(lower, ent.end)
+            if n and doc[ent.end].text[:1].isupper():
+                arms.append(Span(doc, ent.start, ent.end + n, label="ORG"))
+        add_entities(doc, [self._span(doc, s.start, s.end) for s in arms], replace=True)
+
     # -- main ----------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         lower = [t.lower_ for t in doc]
+        self._investment_arms(doc, lower)
         in_ent = entity_mask(doc)
         title_case = {sent.start for sent in doc.sents if is_headline_case(sent)}
         candidates = []
@@ -285,6 +338,12 @@ class CompanyFinder(KnowledgeComponent):
         self._propagate(doc)
         return doc
 
+    def _distinctive(self, word: str) -> bool:
+        """A capitalised word that is no everyday English word, so it can stand for a name."""
+        low = word.lower()
+        return (len(word) > 2 and (word[:1].isupper() or word[:1].isdigit()) and low not in self.common and low not in self.generic
+                and low not in self.months and low not in self.not_names and word not in self.org_suffixes)
+
     def _canonical(self, doc: Doc, start: int, end: int) -> str:
         while end - start > 1 and doc[end - 1].text in self.legal_suffixes:
             end -= 1
@@ -325,6 +384,13 @@ class CompanyFinder(KnowledgeComponent):
                 short = tokens[:-1]
                 if not all(w.lower() in self.generic for w in short) and " ".join(short) not in self.known_names:
                     names.setdefault(short, canonical)
+            # A name the gazetteer does not know is later cut to its first word:
+            # "Sable Logic Inc." ... "Sable's chip".
+            words = next((k + 1 for k, t in enumerate(ent) if t.whitespace_), len(tokens))
+            first = tokens[:words]
+            if len(tokens) > words and " ".join(tokens) not in self.known_names and "".join(first) not in self.known_names \
+                    and self._distinctive("".join(first)):
+                names.setdefault(first, canonical)
         if not names:
             return
         self._resolve_short_forms(doc, names)

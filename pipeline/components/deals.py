@@ -34,6 +34,10 @@ AMOUNT_LEAD_INS = frozenset("a an the of at its about around roughly nearly some
                             "under below just approximately an estimated".split())
 VALUATION_REACH = 12  # tokens from a valu* word to "at <amount>"
 TOTAL_REACH = 6
+# How far after an acquisition verb its object may stand ("to acquire chip
+# designer X"), and the words that show an ORG is not the object.
+OBJECT_REACH = 6
+OBJECT_BLOCKERS = frozenset("from with by through via for to on at".split())
 # A specific trigger (debt, IPO, acquisition) this many tokens further than a generic
 # raise verb still types the deal.
 TRIGGER_SLACK = 10
@@ -292,7 +296,7 @@ class DealFinder(KnowledgeComponent):
                     company = by_orgs[0] if by_orgs else (after[0] if after else None)
                 else:
                     company = before[0] if before else None
-                    target = after[0] if after else None
+                    target = next((e for e in after if self._object_of(lower, v1, e.start)), None)
             elif noun:
                 n0, n1 = noun[0]
                 poss = [e for e in orgs if e.end < len(doc) and lower[e.end] in POSSESSIVE and e.end <= n0]
@@ -328,6 +332,12 @@ class DealFinder(KnowledgeComponent):
             company_name = self._subject_before(sents, si, investors)
             return company_name, None
         return self._name(company), None
+
+    @staticmethod
+    def _object_of(lower: list[str], verb_end: int, start: int) -> bool:
+        """An ORG close after the verb, not behind a preposition: "to buy GPUs from Nvidia"."""
+        gap = lower[verb_end:start]
+        return len(gap) <= OBJECT_REACH and not any(w in OBJECT_BLOCKERS for w in gap)
 
     def _subject_before(self, sents, si, investors) -> str | None:
         """"The company raised $X": the ORG the previous sentences were about."""

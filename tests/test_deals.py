@@ -1,0 +1,98 @@
+"""How financial news states deals, as example tables: each case is one way of
+writing a deal (or a figure that is no deal), with invented company names so a
+gazetteer cannot help."""
+
+import pytest
+
+# (text, fields the single deal must have; investor lists must be included)
+ACROSS_SENTENCES = [
+    ("Vantora Systems raised $250 million in a Series C round. The financing values the company at "
+     "$2.1 billion. Existing backers Index Ventures and Kleiner Perkins also took part.",
+     {"company": "Vantora Systems", "round": "series_c", "valuation": 2.1e9,
+      "investors": ["Index Ventures", "Kleiner Perkins"]}),
+    ("Plexon AI said on Tuesday it had raised $80 million. The round was led by Quarry Hill Capital. "
+     "It gives the company a post-money valuation of $900 million.",
+     {"company": "Plexon AI", "amount": 80e6, "valuation": 900e6, "lead_investors": ["Quarry Hill Capital"]}),
+    ("Brightwater Labs closed a $60 million round. Halyard Ventures led the deal, with Oakmere Capital "
+     "and Tessel Partners participating.",
+     {"company": "Brightwater Labs", "lead_investors": ["Halyard Ventures"],
+      "investors": ["Oakmere Capital", "Tessel Partners"]}),
+    ("Corvane Cloud secured a $400 million term loan. The facility was arranged by Deutsche Bank and HSBC.",
+     {"company": "Corvane Cloud", "deal_type": "debt", "investors": ["Deutsche Bank", "HSBC"]}),
+]
+
+VALUATIONS = [
+    ("Lumeral raised $90 million at a $1.2 billion valuation.", 1.2e9),
+    ("Lumeral raised $90 million, valuing it at $1.2 billion.", 1.2e9),
+    ("Lumeral raised $90 million in a round that values the company at $1.2 billion.", 1.2e9),
+    ("Lumeral raised $90 million at a post-money valuation of $1.2 billion.", 1.2e9),
+    ("Lumeral raised $90 million, which gave it a $1.2 billion valuation.", 1.2e9),
+    ("Lumeral raised $90 million from Quarry Hill Capital at a valuation of roughly $1.2 billion.", 1.2e9),
+]
+
+TYPES_AND_STATUS = [
+    ("Etchwell raised a $120 million Series A extension from Primary Venture Partners and Positive Sum.",
+     {"company": "Etchwell", "round": "series_a", "investors": ["Primary Venture Partners", "Positive Sum"]}),
+    ("Pellucid raised a $4 million pre-seed round.", {"round": "pre_seed", "deal_type": "equity_round"}),
+    ("Corvane Cloud closed a $1.5 billion revolving credit facility.", {"deal_type": "debt", "status": "closed"}),
+    ("Corvane Cloud issued $2 billion of senior notes.", {"deal_type": "debt"}),
+    ("Hexfield agreed to acquire Lantern Micro for $700 million.",
+     {"deal_type": "acquisition", "company": "Hexfield", "target": "Lantern Micro", "status": "announced"}),
+    ("Hexfield's $700 million acquisition of Lantern Micro closed in March.",
+     {"deal_type": "acquisition", "company": "Hexfield", "target": "Lantern Micro", "status": "closed"}),
+    ("Hexfield took a $300 million stake in Lantern Micro.",
+     {"deal_type": "investment", "company": "Hexfield", "target": "Lantern Micro", "investors": ["Hexfield"]}),
+    ("Quellon priced its IPO at $21 a share, raising $640 million.",
+     {"deal_type": "ipo", "company": "Quellon", "amount": 640e6}),
+    ("Kestrel Compute is in talks to raise $500 million, according to people familiar with the matter.",
+     {"status": "talks", "amount": 500e6}),
+    ("Kestrel Compute is seeking to raise as much as $500 million in debt.",
+     {"status": "seeking", "deal_type": "debt", "amount_qualifier": "up_to"}),
+]
+
+
+def single_deal(nlp, text):
+    deals = nlp(text)._.deals
+    assert len(deals) == 1, deals
+    return deals[0]
+
+
+def check(deal, expected):
+    for field, value in expected.items():
+        if field in ("investors", "lead_investors"):
+            assert set(value) <= set(deal[field]), (field, deal[field])
+        else:
+            assert deal[field] == value, (field, deal[field])
+
+
+@pytest.mark.parametrize("text,expected", ACROSS_SENTENCES, ids=[c[0][:40] for c in ACROSS_SENTENCES])
+def test_deal_details_across_sentences(nlp, text, expected):
+    check(single_deal(nlp, text), expected)
+
+
+@pytest.mark.parametrize("text,valuation", VALUATIONS, ids=[v[0][24:60] for v in VALUATIONS])
+def test_valuation_phrasing(nlp, text, valuation):
+    deal = single_deal(nlp, text)
+    assert deal["amount"] == 90e6 and deal["valuation"] == valuation
+
+
+@pytest.mark.parametrize("text,expected", TYPES_AND_STATUS, ids=[c[0][:40] for c in TYPES_AND_STATUS])
+def test_deal_types_and_status(nlp, text, expected):
+    check(single_deal(nlp, text), expected)
+
+
+NOT_DEALS = [
+    "Lumeral expects an annualized run-rate of $300 million by December.",
+    "Lumeral, last valued at $1.2 billion, hired a new finance chief.",
+    "Hexfield has raised $900 million in total since 2021.",
+    "Hexfield plans to spend $12 billion on capital expenditures next year.",
+    "The inference chip market could be worth $250 billion by 2030.",
+    "Regulators fined Hexfield $45 million.",
+    "Hexfield shares rose 4% to $212.40.",
+    "Hexfield signed a $2 billion contract to buy GPUs from Nvidia.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_DEALS, ids=NOT_DEALS)
+def test_figures_that_are_no_deal(nlp, text):
+    assert nlp(text)._.deals == []
