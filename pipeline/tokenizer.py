@@ -12,9 +12,14 @@ from __future__ import annotations
 
 from spacy.language import Language
 from spacy.symbols import ORTH
+from spacy.util import compile_suffix_regex
 
 # Abbreviations that end in a period but never end a sentence in this genre.
 SPECIAL_CASES = ["No.", "Nos.", "approx.", "est.", "vs.", "Jr.", "Sr.", "St."]
+
+
+# A full stop after a number with an upper-case unit or part suffix.
+UNIT_STOPS = [r"(?<=\d[A-Z])\.", r"(?<=\d[A-Z]{2})\.", r"(?<=\d[A-Z]{3})\."]
 
 
 def customize_tokenizer(nlp: Language) -> None:
@@ -25,5 +30,9 @@ def customize_tokenizer(nlp: Language) -> None:
         key: value for key, value in tokenizer.rules.items()
         if not (len(key) == 2 and key[1] == "." and key[0].isalpha() and key[0].islower())
     }
+    # English splits a final "." only after a lower-case letter or a digit, to keep
+    # "U.S." whole; "$5B.", "750W." and "MI300X." end sentences all the same.
+    suffixes = [*nlp.Defaults.suffixes, *UNIT_STOPS]
+    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     for case in SPECIAL_CASES:
         tokenizer.add_special_case(case, [{ORTH: case}])

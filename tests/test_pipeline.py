@@ -16,6 +16,8 @@ SENTENCES = [
     ("Headline without a full stop\nBody sentence one. Body two.", 3),
     ("The U.S. government approved it. No. 1 on the list.", 2),
     ("- first item\n- second item", 2),
+    ("Veloxa raised $40M. The round was led by Beta.", 2),
+    ("The part is rated at 750W. It ships in May.", 2),
 ]
 
 
@@ -135,6 +137,19 @@ SUBJECTS = [
     ("The Orca-5 accelerator, built from spare H100 capacity, reaches 900 teraflops of FP8.", "Orca-5"),
     ("Pellucid trained Quill-70B on 15 trillion tokens using 4,096 H200 GPUs.", "Quill-70B"),
     ("The B200 has 192GB of memory.", "B200"),
+    # A process name is no product: the part built on it is the subject.
+    ("Halden-2 is fabricated on TSMC's 3nm N3P process and packs 144 billion transistors.", "Halden-2"),
+    # An appositive describes the name right before it.
+    ("Halden-2 doubles the speed of its predecessor, Halden-1, a 5nm part.", "Halden-1"),
+    # A variant keeps its own name.
+    ("The Halden-2 accelerator ships in May. An air-cooled version, Halden-2 Air, is rated at 750W.",
+     "Halden-2 Air"),
+    # The model a benchmark runs "on" is the workload, not the subject.
+    ("In tests, a single Halden-2 card sustained 2,400 tokens per second on Mistral Large 2.", "Halden-2"),
+    # The object of a comparison is not the subject.
+    ("Halcyon says Tern-2 is twice as fast as Tern-1 and serves 450 tokens per second.", "Tern-2"),
+    ("Tarn released Ysolde-70B, a 70-billion-parameter model. It serves 450 tokens per second on a single "
+     "B300 node.", "Ysolde-70B"),
 ]
 
 
@@ -148,6 +163,35 @@ def test_spec_subject_across_sentences(nlp):
     specs = {(s["subject"], s["attribute"], s["value"]) for s in doc._.specs}
     assert ("CV-9", "memory", 96.0) in specs
     assert ("CV-9", "power", 600.0) in specs
+
+
+def test_list_items_inherit_the_subject(nlp):
+    doc = nlp("Skerry unveiled the Halden-2 accelerator on Tuesday.\nKey figures, according to Skerry:\n"
+              "- Dense compute: 4.8 petaflops at FP8\n- 640 matrix cores\n- Memory: 256GB of HBM3e\n"
+              "- Board power: 1.1 kW with liquid cooling")
+    assert {s["subject"] for s in doc._.specs} == {"Halden-2"} and len(doc._.specs) == 4
+
+
+def test_a_code_is_labelled_by_its_clearest_mention(nlp):
+    doc = nlp("Fathom Silicon's IPO pops, Halcyon ships Tern-2\n"
+              "Halcyon released Tern-2, an open-weight model with 120 billion parameters.")
+    assert ents(doc, "MODEL") == ["Tern-2", "Tern-2"] and doc._.chips == []
+
+
+def test_a_server_is_not_a_chip(nlp):
+    doc = nlp("Heliotrope's HX-2 server packs eight AMD Instinct MI355X accelerators.")
+    assert [c["chip"] for c in doc._.chips] == ["MI355X"]
+
+
+def test_headline_spec_gives_way_to_the_body(nlp):
+    doc = nlp("Rubin details, a 4nm inference part and a Gulf campus\n"
+              "Cindervale unveiled its CV-9 inference accelerator. The CV-9 is built on a 4nm process.")
+    assert [(s["subject"], s["value"]) for s in doc._.specs] == [("CV-9", 4)]
+
+
+def test_rack_power_is_not_a_chip_spec(nlp):
+    doc = nlp("The hall supports rack densities of up to 140 kW, enough for Nvidia GB300 NVL72 systems.")
+    assert doc._.specs == []
 
 
 def test_relative_claims_are_not_specs(nlp):

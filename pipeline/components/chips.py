@@ -44,6 +44,13 @@ class ChipFinder(KnowledgeComponent):
         self.generic = frozenset(cues.get("generic_modifiers", ())) | frozenset(cues.get("not_names", ()))
 
     def _candidate(self, doc: Doc, noun_at: int) -> tuple[int, int] | None:
+        before = doc[noun_at - 1]
+        if before.ent_type_ == "MODEL":
+            # "the Nemotron 3 Ultra chip": a name read as a model is a chip's here
+            start = noun_at - 1
+            while start > 0 and doc[start].ent_iob_ == "I":
+                start -= 1
+            return start, noun_at
         k = noun_at
         while k > 0 and noun_at - k < 3:
             t = doc[k - 1]

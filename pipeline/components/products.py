@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.components.base import KnowledgeComponent, add_entities, entity_mask, is_headline_case
+from pipeline.components.phrases import Phrases
 
 # Product codes in running text: "CV-9", "K2", "Sutra-13B", "Okapi-VLA 2" (a
 # code without digits is still a product when a version number follows).
@@ -45,12 +46,16 @@ class ProductFinder(KnowledgeComponent):
         self.chip_words = frozenset(w.lower() for w in (*cues.get("chip_nouns", ()), *CHIP_WORDS) if " " not in w)
         self.model_words = frozenset(w.lower() for w in (*cues.get("model_nouns", ()), *MODEL_WORDS) if " " not in w)
         self.not_names = frozenset(cues.get("not_names", ())) | frozenset(cues.get("months", ()))
+        self.process_nouns = Phrases(self.nlp, cues.get("process_nouns", ()))
+        self.system_nouns = Phrases(self.nlp, cues.get("system_nouns", ()))
+        self.variant_words = frozenset(cues.get("variant_words", ()))
 
-    def _kind(self, doc: Doc, start: int, end: int) -> str | None:
+    def _kind(self, doc: Doc, start: int, end: int) -> tuple[str | None, int]:
+        """The label of the nearest telling word around one mention, and its distance."""
         sent = doc[start].sent
         best, best_dist = None, WINDOW + 1
         for k in range(max(sent.start, start - WINDOW), min(sent.end, end + WINDOW)):
-            if start <= k < end:
+            if start <= k < end or doc[k].ent_type_ == "ORG":  # "Fathom Silicon" is a name, not a cue
                 continue
             word = doc[k].lower_.strip("-")
             label = "CHIP" if word in self.chip_words else "MODEL" if word in self.model_words else None
@@ -60,10 +65,11 @@ class ProductFinder(KnowledgeComponent):
                 dist = start - k if k < start else k - end + 1
                 if dist < best_dist:
                     best, best_dist = label, dist
-        return best
+        return best, best_dist
 
     def __call__(self, doc: Doc) -> Doc:
         in_ent = entity_mask(doc)
+        lower = [t.lower_ for t in doc]
         spans: list[Span] = []
         labels: dict[str, str] = {}
         headline = {sent.start for sent in doc.sents if is_headline_case(sent)}
@@ -74,11 +80,17 @@ class ProductFinder(KnowledgeComponent):
                 continue
             if doc[span.start].sent.start in headline and not self._seen_elsewhere(doc, span.text):
                 continue
+            if self.process_nouns.starting_at(lower, span.end) or self.system_nouns.starting_at(lower, span.end):
+                continue  # "TSMC's N3P process", "the HX-2 server": a process or a whole system
             candidates.append((span.start, span.end))
+        # One label per code for the whole document: the closest cue over all its mentions.
+        closest: dict[str, tuple[int, str]] = {}
         for start, end in candidates:
-            kind = "MODEL" if MODEL_SIZE.search(doc[start:end].text) else self._kind(doc, start, end)
-            if kind:
-                labels.setdefault(doc[start:end].text, kind)
+            text = doc[start:end].text
+            kind, dist = ("MODEL", 0) if MODEL_SIZE.search(text) else self._kind(doc, start, end)
+            if kind and (text not in closest or dist < closest[text][0]):
+                closest[text] = (dist, kind)
+        labels.update({text: kind for text, (_, kind) in closest.items()})
         for start, end in candidates:
             kind = labels.get(doc[start:end].text)
             if kind:
@@ -92,7 +104,8 @@ class ProductFinder(KnowledgeComponent):
         return doc.text.count(text) > 1
 
     def _extend_versions(self, doc: Doc) -> None:
-        """"Mistral Large" + "3" -> "Mistral Large 3"; "Qwen3" + "-235B" -> "Qwen3-235B"."""
+        """"Mistral Large" + "3" -> "Mistral Large 3"; "Qwen3" + "-235B" -> "Qwen3-235B";
+        a variant word names a product of its own: "Halden-2" + "Air"."""
         ents = list(doc.ents)
         changed = False
         for n, ent in enumerate(ents):
@@ -106,6 +119,8 @@ class ProductFinder(KnowledgeComponent):
             elif end < nxt_start and VERSION.match(doc[end].text) and not doc[end].like_num or (
                     end < nxt_start and doc[end].like_num and len(doc[end].text) <= 4 and "," not in doc[end].text
                     and ent.label_ == "MODEL"):
+                end += 1
+            if end < nxt_start and doc[end].text in self.variant_words and doc[end - 1].whitespace_:
                 end += 1
             if end != ent.end:
                 ents[n] = Span(doc, ent.start, end, label=ent.label_, span_id=doc[ent.start:end].text)

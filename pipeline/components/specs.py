@@ -7,15 +7,20 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.components.base import KnowledgeComponent, add_entities
+from pipeline.components.phrases import Phrases
 from pipeline.parsing.specs import find_specs
 
 SUBJECT_LABELS = frozenset({"CHIP", "MODEL"})
 # How many earlier sentences may hold the subject ("The chip pairs with 44GB...").
-LOOKBACK_SENTENCES = 2
+LOOKBACK_SENTENCES = 5
 PROTECTED = frozenset({"MONEY", "CHIP", "MODEL", "ORG"})
 # Attributes that describe a model rather than a chip; a subject of the
 # matching kind is preferred when both are near.
 MODEL_ATTRIBUTES = frozenset({"parameters", "context_window", "training_tokens"})
+# Tokens around a figure searched for words that make it a site's ("per rack").
+SITE_REACH = 6
+# How far back from a figure an appositive may open (", a 5nm part").
+APPOSITIVE_REACH = 5
 
 
 @Language.factory("infra_specs", default_config={})
@@ -24,14 +29,23 @@ def make_spec_finder(nlp: Language, name: str) -> "SpecFinder":
 
 
 class SpecFinder(KnowledgeComponent):
+    def setup(self) -> None:
+        cues = self.knowledge.cues
+        self.not_chip_context = Phrases(self.nlp, cues.get("not_chip_spec_context", ()))
+        self.comparison = Phrases(self.nlp, cues.get("comparison_words", ()))
+        self.workload = frozenset(cues.get("workload_words", ()))
+
     def __call__(self, doc: Doc) -> Doc:
         protected = [e for e in doc.ents if e.label_ in PROTECTED]
+        lower = [t.lower_ for t in doc]
         spans, records = [], []
         for match in find_specs(doc.text, self.knowledge):
             span = doc.char_span(match.start, match.end, label="SPEC", alignment_mode="expand")
             if span is None or any(e.start < span.end and span.start < e.end for e in protected):
                 continue
-            subject = self._subject(doc, span, match.spec)
+            if self._about_a_site(lower, span):
+                continue
+            subject = self._subject(doc, lower, span, match.spec)
             spans.append(span)
             records.append({
                 "start_char": span.start_char,
@@ -42,16 +56,67 @@ class SpecFinder(KnowledgeComponent):
                 **match.spec.model_dump(),
             })
         add_entities(doc, spans, replace=True)
-        doc._.specs = records
+        doc._.specs = self._without_headline_repeats(doc, records)
         return doc
+
+    def _about_a_site(self, lower: list[str], span: Span) -> bool:
+        """"rack densities of up to 140 kW", "a 300 MW campus": a building's figure, not a part's."""
+        sent = span.sent
+        for k in range(max(sent.start, span.start - SITE_REACH), min(sent.end, span.end + SITE_REACH)):
+            if not span.start <= k < span.end and self.not_chip_context.starting_at(lower, k):
+                return True
+        return False
+
+    @staticmethod
+    def _without_headline_repeats(doc: Doc, records: list[dict]) -> list[dict]:
+        """A headline figure that the body states again is the body's (with its subject)."""
+        sents = [s for s in doc.sents if s.text.strip()]
+        if len(sents) < 2:
+            return records
+        headline_end = sents[0].end_char
+        body = {(r["attribute"], r["value"]) for r in records if r["start_char"] >= headline_end}
+        return [r for r in records if r["start_char"] >= headline_end or (r["attribute"], r["value"]) not in body]
 
     @staticmethod
     def _name(ent: Span) -> str:
         return ent.ent_id_ or ent.text
 
-    def _subject(self, doc: Doc, span: Span, spec) -> str | None:
-        preferred = "MODEL" if spec.attribute in MODEL_ATTRIBUTES or spec.unit == "tokens/s" else "CHIP"
-        return self._nearest(doc, span, {preferred}) or self._nearest(doc, span, SUBJECT_LABELS)
+    def _subject(self, doc: Doc, lower: list[str], span: Span, spec) -> str | None:
+        apposed = self._apposed(doc, lower, span)
+        if apposed is not None:
+            return self._name(apposed)
+        # Throughput belongs to whatever runs: a chip serving a model, or the model itself.
+        if spec.unit == "tokens/s":
+            return self._nearest(doc, lower, span, SUBJECT_LABELS)
+        preferred = "MODEL" if spec.attribute in MODEL_ATTRIBUTES else "CHIP"
+        return self._nearest(doc, lower, span, {preferred}) or self._nearest(doc, lower, span, SUBJECT_LABELS)
+
+    @staticmethod
+    def _apposed(doc: Doc, lower: list[str], span: Span) -> Span | None:
+        """"its predecessor, Halden-1, a 5nm part": the name an appositive describes."""
+        k = span.start - 1
+        steps = 0
+        while k > span.sent.start and steps < APPOSITIVE_REACH and lower[k] not in (",", ";", "(", ")"):
+            k -= 1
+            steps += 1
+        if lower[k] != "," or k + 1 >= span.start or lower[k + 1] not in ("a", "an"):
+            return None
+        before = doc[k - 1]
+        if before.ent_type_ in SUBJECT_LABELS:
+            return next(e for e in doc.ents if e.start <= before.i < e.end)
+        return None
+
+    def _eligible(self, doc: Doc, lower: list[str], ent: Span, span: Span) -> bool:
+        """Not the object of a comparison ("as fast as Tern-1") nor the workload a
+        figure was measured on ("2,400 tokens per second on Mistral Large 2")."""
+        k = ent.start - 1
+        while k >= ent.sent.start and (lower[k] in ("the", "its", "their", "'s", "’s") or doc[k].ent_type_ == "ORG"):
+            k -= 1
+        if k >= ent.sent.start and self.comparison.ending_at(lower, k + 1):
+            return False
+        if ent.start >= span.end and any(lower[j] in self.workload for j in range(max(span.end, ent.start - 3), ent.start)):
+            return False
+        return True
 
     @staticmethod
     def _in_aside(doc: Doc, ent: Span, span: Span) -> bool:
@@ -59,9 +124,9 @@ class SpecFinder(KnowledgeComponent):
         closes = any(t.text == "," for t in doc[ent.end : span.start])
         return opens and closes
 
-    def _nearest(self, doc: Doc, span: Span, labels) -> str | None:
+    def _nearest(self, doc: Doc, lower: list[str], span: Span, labels) -> str | None:
         sent = span.sent
-        in_sent = [e for e in sent.ents if e.label_ in labels]
+        in_sent = [e for e in sent.ents if e.label_ in labels and self._eligible(doc, lower, e, span)]
         before = [e for e in in_sent if e.end <= span.start]
         # "The X processor, derived from Y capacity, is rated at ...": an entity inside
         # a comma-delimited aside is not what the main clause describes.
