@@ -81,6 +81,35 @@ def test_deal_types_and_status(nlp, text, expected):
     check(single_deal(nlp, text), expected)
 
 
+# (text, the (company, amount) of every deal it holds, in order)
+PASSAGES = [
+    ("Verlaine Calcul SAS closed a €300 million Series B led by Eurazeo. Existing investor Partech also took "
+     "part. Alongside the equity, Société Générale and BNP Paribas provided a EUR 120m term loan.",
+     [("Verlaine Calcul", 300e6), ("Verlaine Calcul", 120e6)]),
+    ("Mistral AI is in talks to raise €1.7 billion. Total disclosed across the five deals above: roughly "
+     "$5.2 billion.", [("Mistral AI", 1.7e9)]),
+    ("fluxgrid (lowercase, on purpose) is seeking $200-$250 million in convertible notes.",
+     [("fluxgrid", 200e6)]),
+    ("Orbis-K raised $120 million in a Series C. The financing values the company at $1.4 billion, up from "
+     "roughly $500 million when it last raised money in 2023.", [("Orbis-K", 120e6)]),
+    ("Meridian Ridge closed a $1.2 billion credit facility led by MUFG. It comprises a $1.05 billion "
+     "construction loan and a $150 million letter-of-credit facility.", [("Meridian Ridge", 1.2e9)]),
+    ("Arm has acquired Nexyra for $310 million. Nexyra, which had raised $58 million from Sequoia Capital, "
+     "was valued at $200 million in 2024.", [("Arm", 310e6)]),
+]
+
+
+@pytest.mark.parametrize("text,expected", PASSAGES, ids=[p[0][:40] for p in PASSAGES])
+def test_deals_in_a_passage(nlp, text, expected):
+    assert [(d["company"], d["amount"]) for d in nlp(text)._.deals] == expected
+
+
+def test_lenders_that_provided_a_loan(nlp):
+    deals = nlp(PASSAGES[0][0])._.deals
+    assert set(deals[1]["investors"]) == {"Société Générale", "BNP Paribas"}
+    assert deals[1]["deal_type"] == "debt"
+
+
 NOT_DEALS = [
     "Lumeral expects an annualized run-rate of $300 million by December.",
     "Lumeral, last valued at $1.2 billion, hired a new finance chief.",
@@ -90,6 +119,8 @@ NOT_DEALS = [
     "Regulators fined Hexfield $45 million.",
     "Hexfield shares rose 4% to $212.40.",
     "Hexfield signed a $2 billion contract to buy GPUs from Nvidia.",
+    "Lautan Digital has committed to buy roughly US$600 million of Nvidia B200 systems.",
+    "Crusoe has committed to purchase US$140 million of Halden-2 systems for its cloud.",
 ]
 
 

@@ -210,6 +210,13 @@ class CompanyFinder(KnowledgeComponent):
                 k += 1
             if k < len(doc) and lower[k] == ",":
                 i = k + 1
+        # skip a parenthesis: "fluxgrid (lowercase, on purpose) is seeking"
+        if i < len(doc) and lower[i] == "(":
+            k = i + 1
+            while k < min(len(doc), i + 12) and lower[k] != ")":
+                k += 1
+            if k < len(doc) and lower[k] == ")":
+                i = k + 1
         steps = 0
         while i < len(doc) and lower[i] in VERB_GAP and steps < 4:
             i += 1

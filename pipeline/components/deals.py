@@ -76,6 +76,8 @@ class DealFinder(KnowledgeComponent):
         self.totals_before = P("totals_before")
         self.totals_after = P("totals_after")
         self.raise_verbs = P("raise_verbs")
+        self.breakdown = P("breakdown_cues")
+        self.reported_speech = frozenset(c.get("reported_speech", ()))
         self.valuation_words = frozenset(c.get("valuation_words", ()))
 
     # -- money roles ---------------------------------------------------
@@ -108,12 +110,33 @@ class DealFinder(KnowledgeComponent):
                 clause_start = j + 1
                 break
         for back in range(clause_start, s + 1):
-            if self.not_before.ending_at(lower, back) or self.totals_before.ending_at(lower, back):
+            if self.not_before.ending_at(lower, back):
                 return "other"
+            n = self.totals_before.ending_at(lower, back)
+            if n and not self._reported(lower, back - n, ent.sent.start):
+                return "other"
+        # "It comprises a $1bn loan and a $150m facility": the parts of a deal already told
+        if self.breakdown.find(lower, ent.sent.start, s):
+            return "other"
         money = (doc._.money_by_start or {}).get(ent.start_char)
         if money is not None and money["value"] < MIN_DEAL_AMOUNT:
             return "other"
         return "amount"
+
+    def _names_a_takeover(self, doc: Doc, lower: list[str], sent: Span) -> bool:
+        """An acquisition noun used as one: "its $427m acquisition of the campus",
+        "the purchase of" (not the verb in "committed to purchase $140m of servers")."""
+        for start, end in self.acq_nouns.find(lower, sent.start, sent.end):
+            before = doc[start - 1] if start > sent.start else None
+            if (end < sent.end and lower[end] == "of") or (before is not None and (
+                    before.lower_ in ("a", "an", "the", "its", "their", "his", "her") or before.text in POSSESSIVE
+                    or before.ent_type_ == "MONEY")):
+                return True
+        return False
+
+    def _reported(self, lower: list[str], at: int, sent_start: int) -> bool:
+        """"X said on Tuesday it had raised $80m": past perfect in reported speech is news."""
+        return lower[at] == "had" and any(w in self.reported_speech for w in lower[max(sent_start, at - 6):at])
 
     # -- main ----------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -123,7 +146,9 @@ class DealFinder(KnowledgeComponent):
         sents = [s for s in doc.sents if s.text.strip()]
         deals: list[dict] = []
         for si, sent in enumerate(sents):
-            deal = self._deal_in_sentence(doc, lower, sents, si, money_records)
+            # Earlier deals' investors are not who raises in a later "the company" sentence.
+            backers = {n for d in deals for n in (*d["investors"], *d["lead_investors"])}
+            deal = self._deal_in_sentence(doc, lower, sents, si, money_records, backers)
             if deal is None:
                 continue
             self._follow(doc, lower, sents, si, deal, money_records)
@@ -157,7 +182,7 @@ class DealFinder(KnowledgeComponent):
             best = (sorted(hits)[0][2], sorted(hits)[0][3])
         return best
 
-    def _deal_in_sentence(self, doc, lower, sents, si, money_records) -> dict | None:
+    def _deal_in_sentence(self, doc, lower, sents, si, money_records, backers=frozenset()) -> dict | None:
         sent = sents[si]
         kind, trigger_at = self._deal_type(lower, sent)
         if kind is None:
@@ -176,11 +201,11 @@ class DealFinder(KnowledgeComponent):
         orgs = [e for e in sent.ents if e.label_ == "ORG"]
         first_cue = min(trigger_at, amount.start if amount is not None else trigger_at)
         leads, investors = self._investors(doc, lower, sent, orgs, weak_from=first_cue)
-        company, target = self._parties(doc, lower, sent, kind, trigger_at, orgs, investors, sents, si)
+        company, target = self._parties(doc, lower, sent, kind, trigger_at, orgs, investors, sents, si, backers)
         if company is None:
             return None
-        if kind == "acquisition" and target is None and amount is None:
-            return None
+        if kind == "acquisition" and target is None and (amount is None or not self._names_a_takeover(doc, lower, sent)):
+            return None  # "committed to buy $600m of servers" buys goods, not a company
         if kind == "investment":
             if target is None:
                 return None  # money put into projects or sites is spending, not a deal
@@ -279,7 +304,7 @@ class DealFinder(KnowledgeComponent):
             break
         return i
 
-    def _parties(self, doc, lower, sent, kind, trigger_at, orgs, investors, sents, si):
+    def _parties(self, doc, lower, sent, kind, trigger_at, orgs, investors, sents, si, backers):
         non_investor = [e for e in orgs if self._name(e) not in investors]
         company = target = None
         if kind == "acquisition":
@@ -296,7 +321,7 @@ class DealFinder(KnowledgeComponent):
                     company = by_orgs[0] if by_orgs else (after[0] if after else None)
                 else:
                     company = before[0] if before else None
-                    target = next((e for e in after if self._object_of(lower, v1, e.start)), None)
+                    target = next((e for e in after if self._object_of(doc, lower, v1, e.start)), None)
             elif noun:
                 n0, n1 = noun[0]
                 poss = [e for e in orgs if e.end < len(doc) and lower[e.end] in POSSESSIVE and e.end <= n0]
@@ -329,15 +354,17 @@ class DealFinder(KnowledgeComponent):
             after = [e for e in candidates if e.start > trigger_at and lower[e.start - 1] in ("in", "for", "into", "to")]
             company = after[0] if after else (candidates[0] if candidates else None)
         if company is None:
-            company_name = self._subject_before(sents, si, investors)
+            company_name = self._subject_before(sents, si, {*investors, *backers})
             return company_name, None
         return self._name(company), None
 
     @staticmethod
-    def _object_of(lower: list[str], verb_end: int, start: int) -> bool:
-        """An ORG close after the verb, not behind a preposition: "to buy GPUs from Nvidia"."""
-        gap = lower[verb_end:start]
-        return len(gap) <= OBJECT_REACH and not any(w in OBJECT_BLOCKERS for w in gap)
+    def _object_of(doc: Doc, lower: list[str], verb_end: int, start: int) -> bool:
+        """An ORG close after the verb, not behind a preposition ("to buy GPUs from
+        Nvidia") nor an amount ("to buy $600m of Nvidia systems")."""
+        gap = range(verb_end, start)
+        return len(gap) <= OBJECT_REACH and not any(
+            lower[k] in OBJECT_BLOCKERS or doc[k].ent_type_ == "MONEY" for k in gap)
 
     def _subject_before(self, sents, si, investors) -> str | None:
         """"The company raised $X": the ORG the previous sentences were about."""
