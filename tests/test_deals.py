@@ -110,6 +110,24 @@ def test_lenders_that_provided_a_loan(nlp):
     assert deals[1]["deal_type"] == "debt"
 
 
+# A newsletter's terse items: name, what it does, then the deal without a verb.
+NEWSLETTER_ITEMS = [
+    ("Tessel8 (photonic interconnect) — $40M Series B led by Playground Global; Intel Capital participated.",
+     {"company": "Tessel8", "round": "series_b", "amount": 40e6, "lead_investors": ["Playground Global"]}),
+    ("Cinderblock (modular data halls) — seeking a $200M Series D; Goldman Sachs is advising.",
+     {"company": "Cinderblock", "status": "seeking", "amount": 200e6}),
+    ("Coldfront — $500M senior secured notes offering, priced at 9.25% and closed Thursday.",
+     {"company": "Coldfront", "deal_type": "debt", "amount": 500e6}),
+    ("Ridgeline GPU — $50M venture debt facility from Western Technology Investment.",
+     {"company": "Ridgeline GPU", "deal_type": "debt", "investors": ["Western Technology Investment"]}),
+]
+
+
+@pytest.mark.parametrize("text,expected", NEWSLETTER_ITEMS, ids=[c[0][:30] for c in NEWSLETTER_ITEMS])
+def test_newsletter_items(nlp, text, expected):
+    check(single_deal(nlp, text), expected)
+
+
 NOT_DEALS = [
     "Lumeral expects an annualized run-rate of $300 million by December.",
     "Lumeral, last valued at $1.2 billion, hired a new finance chief.",

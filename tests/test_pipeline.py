@@ -52,6 +52,11 @@ COMPANIES = [
     ("Etchwell raised $20m from Primary Venture Partners.", "Primary Venture Partners"),
     ("Hexfield took a stake in kumo.dc, a Tokyo operator of data centres.", "kumo.dc"),
     ("fluxgrid is seeking $200 million in convertible notes.", "fluxgrid"),
+    ("SAN FRANCISCO, Nov 10 - Kiln.ai, a startup, said it had closed a $210 million Series C.", "Kiln.ai"),
+    ("Tessel8 (photonic interconnect) — $40M Series B led by Playground Global.", "Tessel8"),
+    ("Quarry/AI (GPU marketplace) — $12.5M seed co-led by Conviction.", "Quarry/AI"),
+    ("k2 Compute (Nordic sovereign cloud) — closed a €30M bridge round from Northzone.", "k2 Compute"),
+    ("VOLTRA (liquid cooling) — $150M Series C extension.", "VOLTRA"),
 ]
 
 
@@ -71,6 +76,9 @@ NOT_COMPANIES = [
     ("The Series C led by Harbor Peak Capital closed.", "C"),
     ("SAN FRANCISCO, April 3 (Reuters) - Veloxa raised $5m.", "SAN FRANCISCO"),
     ("BERLIN — Veloxa raised $5m.", "BERLIN"),
+    ("NEW YORK, Nov 10 - Veloxa raised $5m.", "YORK"),
+    ("SAN JOSE, Calif., Nov 12 (Wire) - Veloxa raised $5m.", "Calif."),
+    ("SAN FRANCISCO, Nov 10 - Kiln.ai, a startup, said it had closed a $210 million Series C.", "Nov"),
     ("HEXFIELD TO BUY QUILLFEATHER\nHexfield agreed to buy Quillfeather for $1 billion.", "HEXFIELD TO"),
 ]
 

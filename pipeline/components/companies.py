@@ -19,13 +19,17 @@ from spacy.tokens import Doc, Span
 from pipeline.components.base import KnowledgeComponent, add_entities, entity_mask, is_headline_case
 from pipeline.components.phrases import Phrases
 
-JOINERS_TIGHT = frozenset({"-", ":", ".", "'", "’"})  # only inside a word: D-Wave, Run:ai
+JOINERS_TIGHT = frozenset({"-", ":", ".", "'", "’", "/"})  # only inside a word: D-Wave, Run:ai, Quarry/AI
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # Words that may stand between a name and its verb: "X has quietly raised", "X said it raised".
 VERB_GAP = frozenset(
     "has have had just also recently quietly reportedly is was were are will has now officially "
     "finally said says it today yesterday formally initially first successfully".split()
 )
+DASHES = frozenset({"-", "—", "–", "--"})
+DATELINE_REACH = 14
+ITEM_DASHES = frozenset({"—", "–", "-", "--", ":"})
+ITEM_REACH = 6  # tokens after an item's dash that may hold its amount or deal verb  # tokens from a dateline's first word to its dash
 DOMAIN_LIKE = re.compile(r"[a-z][a-z0-9-]{1,30}\.(?:[a-z]{2,6})")
 LIST_SEPARATORS = frozenset({",", "and", "&", "as", "well", "plus", "along", "with", "alongside", "including"})
 
@@ -106,7 +110,8 @@ class CompanyFinder(KnowledgeComponent):
             return False
         if DOMAIN_LIKE.fullmatch(tok.text):
             return True
-        return tok.is_sent_start and tok.is_alpha and len(tok.text) > 2 and tok.lower_ not in self.common
+        coded = tok.text.isalnum() and any(c.isdigit() for c in tok.text) and any(c.isalpha() for c in tok.text)
+        return tok.is_sent_start and (tok.is_alpha and len(tok.text) > 2 or coded) and tok.lower_ not in self.common
 
     def _chunks(self, doc: Doc, in_ent: list[bool]) -> list[tuple[int, int]]:
         """Maximal runs of name-like tokens outside existing entities."""
@@ -154,18 +159,26 @@ class CompanyFinder(KnowledgeComponent):
             end -= 1
         return start, end
 
-    def _dateline(self, doc: Doc, start: int, end: int) -> bool:
-        """"SAN FRANCISCO, April 3 (Reuters) -", "PARIS —": the place a wire story is filed from."""
-        if not doc[start].is_sent_start or not all(t.is_upper or not t.is_alpha for t in doc[start:end]):
-            return False
-        nxt = [t.lower_ for t in doc[end : end + 2]]
-        return bool(nxt) and (nxt[0] in ("-", "—", "–", "(") or nxt[0] == "," and nxt[1:] and nxt[1] in self.months)
+    def _dateline_end(self, sent: Span) -> int:
+        """End of a wire dateline opening ``sent`` ("SAN JOSE, Calif., Nov 12 (Reuters) -",
+        "PARIS —"), or the sentence start when there is none: a dateline names a place."""
+        doc = sent.doc
+        first = doc[sent.start]
+        if not (first.is_alpha and first.is_upper and len(first.text) > 1):
+            return sent.start
+        for j in range(sent.start + 1, min(sent.end, sent.start + DATELINE_REACH)):
+            tok = doc[j]
+            if tok.text in DASHES:
+                return j + 1
+            fits = (tok.is_upper or tok.is_punct or tok.like_num or tok.lower_ in self.months
+                    or tok.text.endswith(".") or tok.text[:1].isupper() and doc[j - 1].text == "(")
+            if not fits:
+                return sent.start
+        return sent.start
 
     def _rejected(self, doc: Doc, start: int, end: int) -> bool:
         words = [t.lower_ for t in doc[start:end]]
         if not words:
-            return True
-        if self._dateline(doc, start, end):
             return True
         if all(w in self.generic or w in self.months or w in self.not_names for w in words):
             return True
@@ -239,6 +252,21 @@ class CompanyFinder(KnowledgeComponent):
         # "chip startup X", "the Paris-based lab X"
         return bool(self.company_nouns.ending_at(lower, start))
 
+    def _item_head(self, doc: Doc, lower: list[str], start: int, end: int) -> bool:
+        """A newsletter item: "Tessel8 (photonic interconnect) — $40M Series B led by ..."."""
+        if not doc[start].is_sent_start:
+            return False
+        i = end
+        if i < len(doc) and lower[i] == "(":
+            while i < min(len(doc), end + 15) and lower[i] != ")":
+                i += 1
+            i += 1
+        if i >= len(doc) or doc[i].text not in ITEM_DASHES:
+            return False
+        window = range(i + 1, min(len(doc), i + 1 + ITEM_REACH))
+        return any(doc[k].ent_type_ == "MONEY" for k in window) or any(
+            self.deal_verbs.starting_at(lower, k) for k in window)
+
     def _possessive_deal(self, doc: Doc, lower: list[str], end: int) -> bool:
         if end < len(doc) and lower[end] in POSSESSIVE:
             window = doc[end + 1 : end + 5]
@@ -283,9 +311,15 @@ class CompanyFinder(KnowledgeComponent):
         self._investment_arms(doc, lower)
         in_ent = entity_mask(doc)
         title_case = {sent.start for sent in doc.sents if is_headline_case(sent)}
+        in_dateline = [False] * len(doc)
+        for sent in doc.sents:
+            for k in range(sent.start, self._dateline_end(sent)):
+                in_dateline[k] = True
         candidates = []
         people = []
         for start, end in self._chunks(doc, in_ent):
+            while start < end and in_dateline[start]:
+                start += 1
             start, end = self._trim(doc, start, end)
             if start >= end:
                 continue
@@ -308,7 +342,8 @@ class CompanyFinder(KnowledgeComponent):
         cue_lists: list[tuple[int, int]] = []
         for start, end in candidates:
             if (self._suffixed(doc, start, end) or self._verb_after(doc, lower, end)
-                    or self._appositive(doc, lower, start, end) or self._possessive_deal(doc, lower, end)):
+                    or self._appositive(doc, lower, start, end) or self._possessive_deal(doc, lower, end)
+                    or self._item_head(doc, lower, start, end)):
                 found[(start, end)] = None
             elif self._cue_before(lower, start):
                 found[(start, end)] = None
