@@ -79,6 +79,8 @@ class DealFinder(KnowledgeComponent):
         self.breakdown = P("breakdown_cues")
         self.reported_speech = frozenset(c.get("reported_speech", ()))
         self.valuation_words = frozenset(c.get("valuation_words", ()))
+        self.deal_value_nouns = frozenset(c.get("deal_value_nouns", ()))
+        self.past_valuation = P("past_valuation_cues")
 
     # -- money roles ---------------------------------------------------
     def _money_role(self, doc: Doc, lower: list[str], ent: Span) -> str:
@@ -87,8 +89,13 @@ class DealFinder(KnowledgeComponent):
         k = s
         while k > ent.sent.start and lower[k - 1] in AMOUNT_LEAD_INS and s - k < 5:
             k -= 1
-        if any(self.valuation_before.ending_at(lower, j) for j in range(k, s + 1)):
-            return "valuation"
+        for j in range(k, s + 1):
+            n = self.valuation_before.ending_at(lower, j)
+            if n:
+                # "an all-stock deal valued at $4.1bn" is the price of the deal, not a valuation
+                if any(w in self.deal_value_nouns for w in lower[max(ent.sent.start, j - n - 3) : j - n]):
+                    return "amount"
+                return "valuation"
         if self.valuation_after.starting_at(lower, e):
             return "valuation"
         # "values the two-year-old company at $2bn", "valuing it at about $9.8bn"
@@ -404,15 +411,19 @@ class DealFinder(KnowledgeComponent):
             refers = FOLLOW_REFERENCES.search(sent.text) is not None
             orgs = [e for e in sent.ents if e.label_ == "ORG"]
             leads, investors = self._investors(doc, lower, sent, orgs, weak_from=sent.start if refers else None)
+            if deal["deal_type"] in ("acquisition", "ipo"):
+                # later sentences name the target's old backers or the offering's banks
+                leads, investors = [], []
             for name in investors:
                 if name not in deal["investors"] and name not in (deal["company"], deal["target"]):
                     deal["investors"].append(name)
             for name in leads:
                 if name not in deal["lead_investors"] and name not in (deal["company"], deal["target"]):
                     deal["lead_investors"].append(name)
-            if deal["valuation"] is None and refers:
+            if deal["valuation"] is None and refers and deal["deal_type"] != "acquisition":
                 for e in moneys:
-                    if roles[e.start] == "valuation":
+                    # "was last valued at $2.6bn in 2024" is an earlier valuation
+                    if roles[e.start] == "valuation" and not self.past_valuation.find(lower, sent.start, e.start):
                         deal["valuation"] = money_records[e.start_char]["value"]
                         break
             if deal["deal_type"] == "equity_round" and deal["round"] is None:
