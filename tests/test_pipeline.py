@@ -158,6 +158,11 @@ SUBJECTS = [
     ("Halcyon says Tern-2 is twice as fast as Tern-1 and serves 450 tokens per second.", "Tern-2"),
     ("Tarn released Ysolde-70B, a 70-billion-parameter model. It serves 450 tokens per second on a single "
      "B300 node.", "Ysolde-70B"),
+    # Throughput belongs to what the sentence is about...
+    ("Cerebras said its WSE-3 wafer-scale processor served Aster-2 at 2,100 tokens per second.", "WSE-3"),
+    # Names in any alphabet, and a chip named before the kind of chip it is.
+    ("Munich start-up Zugspitze AI released Föhn-1, a 13-billion-parameter model.", "Föhn-1"),
+    ("The Kelpie inference processor is fabricated on TSMC's 5nm node.", "Kelpie"),
 ]
 
 
@@ -171,6 +176,11 @@ def test_spec_subject_across_sentences(nlp):
     specs = {(s["subject"], s["attribute"], s["value"]) for s in doc._.specs}
     assert ("CV-9", "memory", 96.0) in specs
     assert ("CV-9", "power", 600.0) in specs
+
+
+def test_compared_throughput_belongs_to_the_hardware_named_with_it(nlp):
+    doc = nlp("A single H200 generated 3,100 tokens per second on a chat model, versus 2,050 tokens/s on the H100.")
+    assert [(s["subject"], s["value"]) for s in doc._.specs] == [("H200", 3100), ("H100", 2050)]
 
 
 def test_list_items_inherit_the_subject(nlp):

@@ -22,6 +22,11 @@ SPECS = [
     ("1.2 kW", "power", 1200, "W", "exact", None),
     ("draws 700W", "power", 700, "W", "exact", None),
     ("208 billion transistors", "transistors", 208e9, "count", "exact", None),
+    # Spec lists label the figure instead of naming a unit after it.
+    ("Transistors: more than 140 billion", "transistors", 140e9, "count", "over", None),
+    ("Parameters: 405B (dense)", "parameters", 405e9, "params", "exact", None),
+    ("Training data: 15T tokens", "training_tokens", 15e12, "tokens", "exact", None),
+    ("88 custom cores", "cores", 88, "count", "exact", None),
     ("72 Arm cores", "cores", 72, "count", "exact", None),
     ("a 3nm process", "process_node", 3, "nm", "exact", None),
     ("a 5-nanometer process", "process_node", 5, "nm", "exact", None),
@@ -36,6 +41,11 @@ def test_find_specs(text, attribute, value, unit, qualifier, precision):
     spec = found[0].spec
     assert (spec.attribute, spec.unit, spec.qualifier, spec.precision) == (attribute, unit, qualifier, precision)
     assert spec.value == pytest.approx(value)
+
+
+def test_each_line_of_a_spec_list_keeps_its_label():
+    found = find_specs("Context window: 128K tokens\nTraining data: 15T tokens")
+    assert [(f.spec.attribute, f.spec.value) for f in found] == [("context_window", 128000), ("training_tokens", 15e12)]
 
 
 NOT_SPECS = ["four times the performance", "30% more memory", "2 billion tokens per day of traffic", "in 2026"]

@@ -42,6 +42,7 @@ class ChipFinder(KnowledgeComponent):
         cues = self.knowledge.cues
         self.chip_nouns = Phrases(self.nlp, cues.get("chip_nouns", ()))
         self.generic = frozenset(cues.get("generic_modifiers", ())) | frozenset(cues.get("not_names", ()))
+        self.modifiers = frozenset(cues.get("chip_modifiers", ()))
 
     def _candidate(self, doc: Doc, noun_at: int) -> tuple[int, int] | None:
         before = doc[noun_at - 1]
@@ -51,6 +52,9 @@ class ChipFinder(KnowledgeComponent):
             while start > 0 and doc[start].ent_iob_ == "I":
                 start -= 1
             return start, noun_at
+        # "The Kelpie inference processor": the name stands before the kind of chip
+        while noun_at > 1 and doc[noun_at - 1].lower_ in self.modifiers and noun_at - 1 > doc[noun_at].sent.start:
+            noun_at -= 1
         k = noun_at
         while k > 0 and noun_at - k < 3:
             t = doc[k - 1]

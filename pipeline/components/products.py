@@ -21,8 +21,8 @@ from pipeline.components.phrases import Phrases
 # Product codes in running text: "CV-9", "K2", "Sutra-13B", "Okapi-VLA 2" (a
 # code without digits is still a product when a version number follows).
 PRODUCT_CODE = re.compile(
-    r"(?<![\w.-])(?:[A-Z][A-Za-z]{0,11}(?:-[A-Za-z]{1,8}){0,2}-?\d[\dA-Za-z]{0,6}(?:\.\d{1,2})?"
-    r"|[A-Z][A-Za-z]{1,11}-[A-Z]{2,6} \d{1,3}(?:\.\d)?)(?![\w-])"
+    r"(?<![\w.-])(?:[A-ZÀ-Þ][^\W\d_]{0,11}(?:-[^\W\d_]{1,8}){0,2}-?\d[\dA-Za-z]{0,6}(?:\.\d{1,2})?"
+    r"|[A-ZÀ-Þ][^\W\d_]{1,11}-[A-Z]{2,6} \d{1,3}(?:\.\d)?)(?![\w-])"
 )
 VERSION = re.compile(r"^(?:v?\d{1,3}(?:\.\d{1,2})?[A-Za-z]?|\d{1,4}[BMK])$")
 WINDOW = 12

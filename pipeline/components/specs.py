@@ -39,13 +39,21 @@ class SpecFinder(KnowledgeComponent):
         protected = [e for e in doc.ents if e.label_ in PROTECTED]
         lower = [t.lower_ for t in doc]
         spans, records = [], []
-        for match in find_specs(doc.text, self.knowledge):
+        matches = find_specs(doc.text, self.knowledge)
+        # Sentences that state figures go on describing the subject named before
+        # them ("Key specs:" and a list), so they do not use up the lookback.
+        figure_sents = set()
+        for m in matches:
+            found = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if found is not None:
+                figure_sents.add(found.sent.start)
+        for match in matches:
             span = doc.char_span(match.start, match.end, label="SPEC", alignment_mode="expand")
             if span is None or any(e.start < span.end and span.start < e.end for e in protected):
                 continue
             if self._about_a_site(lower, span):
                 continue
-            subject = self._subject(doc, lower, span, match.spec)
+            subject = self._subject(doc, lower, span, match.spec, figure_sents)
             spans.append(span)
             records.append({
                 "start_char": span.start_char,
@@ -81,15 +89,27 @@ class SpecFinder(KnowledgeComponent):
     def _name(ent: Span) -> str:
         return ent.ent_id_ or ent.text
 
-    def _subject(self, doc: Doc, lower: list[str], span: Span, spec) -> str | None:
+    def _subject(self, doc: Doc, lower: list[str], span: Span, spec, figure_sents: set[int]) -> str | None:
         apposed = self._apposed(doc, lower, span)
         if apposed is not None:
             return self._name(apposed)
-        # Throughput belongs to whatever runs: a chip serving a model, or the model itself.
+        # Throughput belongs to what the sentence is about ("its WSE-3 served Aster-2 at
+        # 2,100 tokens per second"), or, in a comparison ("versus 2,050 tokens/s on the
+        # H100"), to the hardware it names.
         if spec.unit == "tokens/s":
-            return self._nearest(doc, lower, span, SUBJECT_LABELS)
+            if self.comparison.ending_at(lower, span.start):
+                on = [e for e in span.sent.ents if e.label_ == "CHIP" and e.start >= span.end
+                      and "on" in lower[span.end:e.start]]
+                if on:
+                    return self._name(on[0])
+            first = [e for e in span.sent.ents if e.label_ in SUBJECT_LABELS and e.end <= span.start
+                     and self._eligible(doc, lower, e, span)]
+            if first:
+                return self._name(first[0])
+            return self._nearest(doc, lower, span, SUBJECT_LABELS, figure_sents)
         preferred = "MODEL" if spec.attribute in MODEL_ATTRIBUTES else "CHIP"
-        return self._nearest(doc, lower, span, {preferred}) or self._nearest(doc, lower, span, SUBJECT_LABELS)
+        return (self._nearest(doc, lower, span, {preferred}, figure_sents)
+                or self._nearest(doc, lower, span, SUBJECT_LABELS, figure_sents))
 
     @staticmethod
     def _apposed(doc: Doc, lower: list[str], span: Span) -> Span | None:
@@ -124,7 +144,7 @@ class SpecFinder(KnowledgeComponent):
         closes = any(t.text == "," for t in doc[ent.end : span.start])
         return opens and closes
 
-    def _nearest(self, doc: Doc, lower: list[str], span: Span, labels) -> str | None:
+    def _nearest(self, doc: Doc, lower: list[str], span: Span, labels, figure_sents: set[int]) -> str | None:
         sent = span.sent
         in_sent = [e for e in sent.ents if e.label_ in labels and self._eligible(doc, lower, e, span)]
         before = [e for e in in_sent if e.end <= span.start]
@@ -145,6 +165,6 @@ class SpecFinder(KnowledgeComponent):
             if cands:
                 return self._name(cands[-1])
             k = prev.start - 1
-            if not doc[prev.start].is_space:
+            if not doc[prev.start].is_space and prev.start not in figure_sents:
                 seen += 1
         return None

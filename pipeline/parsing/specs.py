@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from pipeline.knowledge import Knowledge, default_knowledge
-from pipeline.parsing.numbers import alternation, as_number, multiplier_value, number_grammar, number_value
+from pipeline.parsing.numbers import DIGITS, alternation, as_number, multiplier_value, number_grammar, number_value
 from pipeline.records import Spec
 
 # Characters around a token count that may say what the tokens are.
@@ -42,6 +42,14 @@ class SpecGrammar:
             rf"{sep}(?P<unit>{alternation(self.units)})(?![^\W\d_])",
             re.IGNORECASE,
         )
+        # "Transistors: more than 140 billion", "Parameters: 405B": a labelled figure
+        # in a spec list, whose unit is the label.
+        self.labels = {label.lower(): record for record in knowledge.spec_units for label in record.get("labels", ())}
+        self.labelled = re.compile(
+            rf"(?<![\w])(?P<label>{alternation(self.labels)})\s{{0,2}}:\s{{0,3}}(?P<q>(?:[a-z]+\s){{0,2}})?"
+            rf"(?P<num>{DIGITS})(?:{sep}(?P<mag>{self.numbers.magnitude}))?(?![\w.,])",
+            re.IGNORECASE,
+        ) if self.labels else None
         qualifier_words = {w.lower(): name for name, words in knowledge.qualifiers.items() for w in words}
         self.qualifier_unit = qualifier_words
         self.qualifier_before = re.compile(
@@ -57,6 +65,14 @@ def spec_grammar(knowledge: Knowledge | None = None) -> SpecGrammar:
 def _token_attribute(text: str, start: int, end: int) -> str | None:
     """Context window or training data, by the nearest telling word."""
     lo = max(0, start - TOKEN_CONTEXT_WINDOW)
+    # A label on the figure's own line decides: "Context window: 128K tokens".
+    line = text[max(lo, text.rfind("\n", 0, start) + 1) : start]
+    if ":" in line:
+        label = line[: line.rfind(":")]
+        if CONTEXT_CUE.search(label):
+            return "context_window"
+        if TRAINING_CUE.search(label):
+            return "training_tokens"
     best, best_dist = None, TOKEN_CONTEXT_WINDOW * 2
     for cue, attribute in ((CONTEXT_CUE, "context_window"), (TRAINING_CUE, "training_tokens")):
         for m in cue.finditer(text, lo, min(len(text), end + TOKEN_CONTEXT_WINDOW)):
@@ -80,6 +96,8 @@ def find_specs(text: str, knowledge: Knowledge | None = None) -> list[SpecMatch]
     [('parameters', 405000000000.0), ('context_window', 128000.0)]
     >>> find_specs("four times the performance")
     []
+    >>> [(m.spec.attribute, m.spec.value, m.spec.qualifier) for m in find_specs("Transistors: more than 140 billion")]
+    [('transistors', 140000000000.0, 'over')]
     """
     g = spec_grammar(knowledge)
     found: list[SpecMatch] = []
@@ -107,7 +125,28 @@ def find_specs(text: str, knowledge: Knowledge | None = None) -> list[SpecMatch]
             qualifier = g.qualifier_unit[" ".join(q.group("q").lower().split())]
         spec = Spec(attribute=attribute, value=as_number(value), unit=unit, qualifier=qualifier, precision=precision)
         found.append(SpecMatch(m.start(), m.end(), spec))
-    return found
+    found.extend(_labelled_specs(text, g, found))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _labelled_specs(text: str, g: SpecGrammar, found: list[SpecMatch]) -> list[SpecMatch]:
+    if g.labelled is None:
+        return []
+    extra = []
+    for m in g.labelled.finditer(text):
+        if any(f.start < m.end() and m.start("num") < f.end for f in found):
+            continue  # "Memory: 216GB" already read with its unit
+        record = g.labels[" ".join(m.group("label").lower().split())]
+        number = number_value(m.group("num"), g.numbers)
+        if number is None:
+            continue
+        value = number * multiplier_value(m.group("mag"), g.numbers) * Decimal(str(record["factor"]))
+        words = (m.group("q") or "").strip().lower()
+        qualifier = g.qualifier_unit.get(words, "exact")
+        spec = Spec(attribute=record["attribute"], value=as_number(value), unit=record.get("canonical", record["unit"]),
+                    qualifier=qualifier)
+        extra.append(SpecMatch(m.start("num"), m.end(), spec))
+    return extra
 
 
 def parse_spec(text: str, knowledge: Knowledge | None = None) -> Spec | None:
