@@ -96,8 +96,8 @@ PASSAGES = [
     ("Verlaine Calcul SAS closed a €300 million Series B led by Eurazeo. Existing investor Partech also took "
      "part. Alongside the equity, Société Générale and BNP Paribas provided a EUR 120m term loan.",
      [("Verlaine Calcul", 300e6), ("Verlaine Calcul", 120e6)]),
-    ("Mistral AI is in talks to raise €1.7 billion. Total disclosed across the five deals above: roughly "
-     "$5.2 billion.", [("Mistral AI", 1.7e9)]),
+    ("Mistral AI is in talks to raise €1.7 billion. Total disclosed across the five completed or agreed deals "
+     "above: roughly $5.2 billion.", [("Mistral AI", 1.7e9)]),
     ("fluxgrid (lowercase, on purpose) is seeking $200-$250 million in convertible notes.",
      [("fluxgrid", 200e6)]),
     ("Orbis-K raised $120 million in a Series C. The financing values the company at $1.4 billion, up from "

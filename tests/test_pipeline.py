@@ -57,6 +57,7 @@ COMPANIES = [
     ("Quarry/AI (GPU marketplace) — $12.5M seed co-led by Conviction.", "Quarry/AI"),
     ("k2 Compute (Nordic sovereign cloud) — closed a €30M bridge round from Northzone.", "k2 Compute"),
     ("VOLTRA (liquid cooling) — $150M Series C extension.", "VOLTRA"),
+    ("Zürich-based Säntis Systems raised CHF 80 million.", "Säntis Systems"),
 ]
 
 
@@ -80,6 +81,7 @@ NOT_COMPANIES = [
     ("SAN JOSE, Calif., Nov 12 (Wire) - Veloxa raised $5m.", "Calif."),
     ("SAN FRANCISCO, Nov 10 - Kiln.ai, a startup, said it had closed a $210 million Series C.", "Nov"),
     ("HEXFIELD TO BUY QUILLFEATHER\nHexfield agreed to buy Quillfeather for $1 billion.", "HEXFIELD TO"),
+    ("A $2.2bn financing for the Red Mesa AI campus has closed, developer Pinyon Infrastructure said.", "Red Mesa AI"),
 ]
 
 

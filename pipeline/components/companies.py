@@ -74,6 +74,8 @@ class CompanyFinder(KnowledgeComponent):
         self.legal_suffixes = frozenset(cues.get("legal_suffixes", ()))
         self.common = frozenset(cues.get("common_words", ()))
         self.arm_suffixes = Phrases(nlp, cues.get("arm_suffixes", ()))
+        self.hyphen_modifiers = frozenset(cues.get("hyphen_modifiers", ()))
+        self.facility_nouns = Phrases(nlp, cues.get("facility_nouns", ()))
         # Names the gazetteer already knows keep their own canonical name.
         self.known_names = frozenset(p["pattern"] for p in self.knowledge.ruler_patterns
                                      if isinstance(p.get("pattern"), str))
@@ -134,7 +136,8 @@ class CompanyFinder(KnowledgeComponent):
                     j += 1
                     continue
                 if t.text in JOINERS_TIGHT and not prev.whitespace_ and j + 1 < n and not t.whitespace_ \
-                        and not in_ent[j + 1] and doc[j + 1].text[:1].isalnum() and t.text not in POSSESSIVE:
+                        and not in_ent[j + 1] and doc[j + 1].text[:1].isalnum() and t.text not in POSSESSIVE \
+                        and doc[j + 1].lower_ not in self.hyphen_modifiers:
                     j += 2
                     continue
                 if t.text == "&" and j + 1 < n and not in_ent[j + 1] and self._namey(doc[j + 1].text):
@@ -326,6 +329,9 @@ class CompanyFinder(KnowledgeComponent):
             if self._rejected(doc, start, end):
                 if end - start >= 2 and self._is_person(doc, start, end):
                     people.append(Span(doc, start, end, label="PERSON"))
+                continue
+            # "the Red Mesa AI campus", "Leipzig AI campus developer": a site's name
+            if self.facility_nouns.starting_at(lower, end):
                 continue
             # In a Title Case headline capitals say nothing; names there are
             # only taken from the gazetteer and from the body (propagation).

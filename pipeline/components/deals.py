@@ -81,6 +81,7 @@ class DealFinder(KnowledgeComponent):
         self.valuation_words = frozenset(c.get("valuation_words", ()))
         self.deal_value_nouns = frozenset(c.get("deal_value_nouns", ()))
         self.past_valuation = P("past_valuation_cues")
+        self.total_openers = P("total_openers")
 
     # -- money roles ---------------------------------------------------
     def _money_role(self, doc: Doc, lower: list[str], ent: Span) -> str:
@@ -122,6 +123,9 @@ class DealFinder(KnowledgeComponent):
             n = self.totals_before.ending_at(lower, back)
             if n and not self._reported(lower, back - n, ent.sent.start):
                 return "other"
+        # "Total disclosed across the week's deals: $5.2bn": a sum, not a deal
+        if self.total_openers.starting_at(lower, ent.sent.start):
+            return "other"
         # "It comprises a $1bn loan and a $150m facility": the parts of a deal already told
         if self.breakdown.find(lower, ent.sent.start, s):
             return "other"
