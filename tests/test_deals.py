@@ -5,6 +5,32 @@ gazetteer cannot help."""
 import pytest
 
 # (text, fields the single deal must have; investor lists must be included)
+BASICS = [
+    ("Veloxa Compute raised $40 million in a Series A led by Harbor Peak Capital.",
+     {"company": "Veloxa Compute", "deal_type": "equity_round", "round": "series_a", "amount": 40e6,
+      "lead_investors": ["Harbor Peak Capital"], "status": "closed"}),
+    ("Nscale, backed by Nvidia, raised $2 billion at a valuation of $14.6 billion.",
+     {"company": "Nscale", "amount": 2e9, "valuation": 14.6e9, "investors": ["Nvidia"]}),
+    ("Anthropic closed a $13 billion Series F. The round was led by ICONIQ, with Fidelity and Lightspeed co-leading.",
+     {"company": "Anthropic", "round": "series_f", "amount": 13e9}),
+    ("Orbitalis Labs agreed to acquire Trellis Photonics for $300 million.",
+     {"company": "Orbitalis Labs", "deal_type": "acquisition", "target": "Trellis Photonics", "status": "announced"}),
+    ("Amazon completed its $4 billion purchase of Quillon.",
+     {"company": "Amazon", "deal_type": "acquisition", "target": "Quillon", "amount": 4e9, "status": "closed"}),
+    ("Nvidia took a $5 billion stake in Intel.",
+     {"company": "Nvidia", "deal_type": "investment", "target": "Intel", "amount": 5e9}),
+    ("SoftBank is seeking up to $40 billion in loans.",
+     {"company": "SoftBank", "deal_type": "debt", "amount_qualifier": "up_to", "status": "seeking"}),
+    ("Veloxa is in talks to raise $100 million.",
+     {"company": "Veloxa", "deal_type": "equity_round", "status": "talks"}),
+    ("Fathom Silicon priced its IPO at $24 a share, raising $1.1 billion.",
+     {"company": "Fathom Silicon", "deal_type": "ipo", "amount": 1.1e9}),
+    ("Robotics startups like Quarrel, with $23 million in Series A funding, are hiring.",
+     {"company": "Quarrel", "round": "series_a", "amount": 23e6}),
+    ("Crusoe secured a $750 million credit facility from Brookfield.",
+     {"company": "Crusoe", "deal_type": "debt", "amount": 750e6, "investors": ["Brookfield"]}),
+]
+
 ACROSS_SENTENCES = [
     ("Vantora Systems raised $250 million in a Series C round. The financing values the company at "
      "$2.1 billion. Existing backers Index Ventures and Kleiner Perkins also took part.",
@@ -75,6 +101,11 @@ def check(deal, expected):
             assert deal[field] == value, (field, deal[field])
 
 
+@pytest.mark.parametrize("text,expected", BASICS, ids=[c[0][:40] for c in BASICS])
+def test_deals(nlp, text, expected):
+    check(single_deal(nlp, text), expected)
+
+
 @pytest.mark.parametrize("text,expected", ACROSS_SENTENCES, ids=[c[0][:40] for c in ACROSS_SENTENCES])
 def test_deal_details_across_sentences(nlp, text, expected):
     check(single_deal(nlp, text), expected)
@@ -139,6 +170,13 @@ def test_newsletter_items(nlp, text, expected):
 
 
 NOT_DEALS = [
+    "Veloxa's annualized revenue reached $400 million.",
+    "Microsoft plans to spend $80 billion on data centres this year.",
+    "The company has raised $700 million to date.",
+    "Shares closed at $186.50 on Thursday.",
+    "Veloxa was last valued at $2 billion.",
+    "SoftBank said it would invest ¥500 billion in data centres in Japan.",
+    "The AI chip market could reach $400 billion by 2030.",
     "Lumeral expects an annualized run-rate of $300 million by December.",
     "Lumeral, last valued at $1.2 billion, hired a new finance chief.",
     "Hexfield has raised $900 million in total since 2021.",
