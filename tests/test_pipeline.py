@@ -18,6 +18,9 @@ SENTENCES = [
     ("- first item\n- second item", 2),
     ("Veloxa raised $40M. The round was led by Beta.", 2),
     ("The part is rated at 750W. It ships in May.", 2),
+    # Hard-wrapped text: a line break inside a sentence is a space.
+    ("Thameside raised £120 million in\na round led by Amadeus. The Kelpie processor pairs 64GB of memory with\n"
+     "900 GB/s of bandwidth and draws\nroughly 275W.\n\nHeadline of the next item\n\nBody of the next item.", 4),
 ]
 
 
@@ -165,6 +168,12 @@ SUBJECTS = [
     # Names in any alphabet, and a chip named before the kind of chip it is.
     ("Munich start-up Zugspitze AI released Föhn-1, a 13-billion-parameter model.", "Föhn-1"),
     ("The Kelpie inference processor is fabricated on TSMC's 5nm node.", "Kelpie"),
+    # A quoted name in a headline is no possessive company.
+    ("CAMBRIDGE — Thameside raises £120 million for ‘Kelpie’ chip\n\nThe Kelpie inference processor is "
+     "fabricated on TSMC’s 5nm node.", "Kelpie"),
+    # A sentence that refers back keeps the earlier subject; a later name is a comparison.
+    ("Huawei has begun shipping the Ascend 910C. The chip carries 128GB of HBM, roughly double the earlier "
+     "Ascend 910B.", "Ascend 910C"),
 ]
 
 

@@ -270,7 +270,14 @@ class CompanyFinder(KnowledgeComponent):
         return any(doc[k].ent_type_ == "MONEY" for k in window) or any(
             self.deal_verbs.starting_at(lower, k) for k in window)
 
-    def _possessive_deal(self, doc: Doc, lower: list[str], end: int) -> bool:
+    @staticmethod
+    def _quoted(doc: Doc, start: int, end: int) -> bool:
+        """"‘Kelpie’ chip": the closing quote after a quoted name is no possessive."""
+        return start > 0 and doc[start - 1].text in ("‘", "'") and end < len(doc) and doc[end].text in ("’", "'")
+
+    def _possessive_deal(self, doc: Doc, lower: list[str], end: int, start: int | None = None) -> bool:
+        if start is not None and self._quoted(doc, start, end):
+            return False
         if end < len(doc) and lower[end] in POSSESSIVE:
             window = doc[end + 1 : end + 5]
             return any(t.ent_type_ == "MONEY" or t.lower_ in ("series", "seed", "acquisition", "purchase", "ipo",
@@ -348,7 +355,7 @@ class CompanyFinder(KnowledgeComponent):
         cue_lists: list[tuple[int, int]] = []
         for start, end in candidates:
             if (self._suffixed(doc, start, end) or self._verb_after(doc, lower, end)
-                    or self._appositive(doc, lower, start, end) or self._possessive_deal(doc, lower, end)
+                    or self._appositive(doc, lower, start, end) or self._possessive_deal(doc, lower, end, start)
                     or self._item_head(doc, lower, start, end)):
                 found[(start, end)] = None
             elif self._cue_before(lower, start):

@@ -11,6 +11,9 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+BULLETS = frozenset({"-", "*", "•", "–", "—"})
+# Lower-case line starts after unfinished lines that mark a text as hard-wrapped.
+WRAPPED_EVIDENCE = 2
 TERMINALS = frozenset({".", "!", "?", "…", "...", "。"})
 CLOSERS = frozenset({'"', "'", "”", "’", ")", "]", "»"})
 # Words that begin sentences: after an abbreviation such as "Inc." a new
@@ -30,18 +33,43 @@ class SentenceSplitter:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
+        soft = self._soft_breaks(doc)
         doc[0].is_sent_start = True
         for i in range(1, len(doc)):
-            doc[i].is_sent_start = self._starts(doc, i)
+            doc[i].is_sent_start = self._starts(doc, i, soft)
         return doc
 
     @staticmethod
-    def _starts(doc: Doc, i: int) -> bool:
+    def _soft_breaks(doc: Doc) -> set[int]:
+        """Line breaks inside a sentence of hard-wrapped text.
+
+        A single line break after a line with no closing punctuation is a wrap
+        when the next line goes on in lower case; once a text shows that it is
+        wrapped (WRAPPED_EVIDENCE such breaks), every single break after an
+        unfinished line is one. Blank lines still end paragraphs.
+        """
+        candidates, lowercase = [], 0
+        for k, tok in enumerate(doc[:-1]):
+            if not (tok.is_space and tok.text.count("\n") == 1) or k == 0:
+                continue
+            last = doc[k - 1]
+            nxt = doc[k + 1]
+            if last.text in TERMINALS or last.text in (":", ";") or last.text in CLOSERS or nxt.text in BULLETS:
+                continue
+            candidates.append(k)
+            if nxt.text[:1].islower() or nxt.text[:1].isdigit():
+                lowercase += 1
+        if lowercase >= WRAPPED_EVIDENCE:
+            return set(candidates)
+        return {k for k in candidates if doc[k + 1].text[:1].islower()}
+
+    @staticmethod
+    def _starts(doc: Doc, i: int, soft: set[int] = frozenset()) -> bool:
         token, prev = doc[i], doc[i - 1]
         if token.is_space:
             return False
         if prev.is_space and "\n" in prev.text:
-            return True
+            return (i - 1) not in soft
         j = i - 1
         while j > 0 and (doc[j].text in CLOSERS or doc[j].is_space):
             j -= 1

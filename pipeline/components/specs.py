@@ -34,6 +34,7 @@ class SpecFinder(KnowledgeComponent):
         self.not_chip_context = Phrases(self.nlp, cues.get("not_chip_spec_context", ()))
         self.comparison = Phrases(self.nlp, cues.get("comparison_words", ()))
         self.workload = frozenset(cues.get("workload_words", ()))
+        self.anaphor = Phrases(self.nlp, cues.get("subject_anaphors", ()))
 
     def __call__(self, doc: Doc) -> Doc:
         protected = [e for e in doc.ents if e.label_ in PROTECTED]
@@ -155,7 +156,9 @@ class SpecFinder(KnowledgeComponent):
         if before:
             return self._name(before[-1])
         after = [e for e in in_sent if e.start >= span.end]
-        if after:
+        # "The chip carries 128GB ..., double that of the earlier Ascend 910B": a
+        # sentence that opens by referring back describes the earlier subject.
+        if after and not self.anaphor.starting_at(lower, sent.start):
             return self._name(after[0])
         k = sent.start - 1
         seen = 0
@@ -167,4 +170,4 @@ class SpecFinder(KnowledgeComponent):
             k = prev.start - 1
             if not doc[prev.start].is_space and prev.start not in figure_sents:
                 seen += 1
-        return None
+        return self._name(after[0]) if after else None
