@@ -137,6 +137,19 @@ PASSAGES = [
      "construction loan and a $150 million letter-of-credit facility.", [("Meridian Ridge", 1.2e9)]),
     ("Arm has acquired Nexyra for $310 million. Nexyra, which had raised $58 million from Sequoia Capital, "
      "was valued at $200 million in 2024.", [("Arm", 310e6)]),
+    # An earlier round named as a round is a deal of its own, unlike a total raised.
+    ("Runcible raised $18 million in a Series A. Runcible previously raised a $4.5 million seed round in 2023.",
+     [("Runcible", 18e6), ("Runcible", 4.5e6)]),
+    # The amount as written, not its conversion.
+    ("Daon Semiconductor has raised 150 billion won (about $110 million) in a pre-IPO round.",
+     [("Daon Semiconductor", 150e9)]),
+    # More about the round just told is not another deal.
+    ("SiLQ Labs raised $140 million in a Series B. The round was anchored by a $50 million commitment from "
+     "Khosla Ventures.", [("SiLQ Labs", 140e6)]),
+    ("Temasek-backed Lumora Data Centres is seeking to raise as much as $800 million.",
+     [("Lumora Data Centres", 800e6)]),
+    ("Oakhurst Digital — agreed to buy rack integrator Prism Racks for $340M in cash.",
+     [("Oakhurst Digital", 340e6)]),
 ]
 
 
@@ -187,6 +200,7 @@ NOT_DEALS = [
     "Hexfield signed a $2 billion contract to buy GPUs from Nvidia.",
     "Lautan Digital has committed to buy roughly US$600 million of Nvidia B200 systems.",
     "Crusoe has committed to purchase US$140 million of Halden-2 systems for its cloud.",
+    "Pallwick Cloud said it had signed a $1.15 billion agreement to buy AMD's MI355X accelerators.",
 ]
 
 

@@ -17,6 +17,7 @@ SENTENCES = [
     ("The U.S. government approved it. No. 1 on the list.", 2),
     ("- first item\n- second item", 2),
     ("Veloxa raised $40M. The round was led by Beta.", 2),
+    ("Runcible raised $18 million in a Series A. Runcible hired staff.", 2),
     ("The part is rated at 750W. It ships in May.", 2),
     # Hard-wrapped text: a line break inside a sentence is a space.
     ("Thameside raised £120 million in\na round led by Amadeus. The Kelpie processor pairs 64GB of memory with\n"

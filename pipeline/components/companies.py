@@ -24,7 +24,7 @@ POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # Words that may stand between a name and its verb: "X has quietly raised", "X said it raised".
 VERB_GAP = frozenset(
     "has have had just also recently quietly reportedly is was were are will has now officially "
-    "finally said says it today yesterday formally initially first successfully".split()
+    "finally said says it today yesterday formally initially first successfully previously already earlier".split()
 )
 DASHES = frozenset({"-", "—", "–", "--"})
 DATELINE_REACH = 14

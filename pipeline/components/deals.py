@@ -26,6 +26,10 @@ FOLLOW_REFERENCES = re.compile(
     r"(?<![\w])(?:the|this|that|its)\s+(?:round|deal|financing|funding|raise|investment|facility|loan|transaction|"
     r"acquisition|purchase|offering|ipo|series)|(?<![\w])(?:led|co-led|participated|joined|valu\w+)", re.I
 )
+# A sentence opening with these describes the deal of the sentence before.
+BACK_REFERENCE = re.compile(
+    r"(?:the|this|that)\s+(?:round|deal|financing|funding|raise|facility|loan|transaction|offering|investment)\b", re.I
+)
 TYPE_PRIORITY = ("acquisition", "ipo", "debt", "equity_round", "investment")
 # No deal is this small; smaller amounts are prices, fees or per-unit figures.
 MIN_DEAL_AMOUNT = 1000
@@ -37,6 +41,7 @@ TOTAL_REACH = 6
 # How far after an acquisition verb its object may stand ("to acquire chip
 # designer X"), and the words that show an ORG is not the object.
 OBJECT_REACH = 6
+DESCRIBING = frozenset("backed owned based funded led controlled".split())
 OBJECT_BLOCKERS = frozenset("from with by through via for to on at".split())
 # A specific trigger (debt, IPO, acquisition) this many tokens further than a generic
 # raise verb still types the deal.
@@ -121,7 +126,7 @@ class DealFinder(KnowledgeComponent):
             if self.not_before.ending_at(lower, back):
                 return "other"
             n = self.totals_before.ending_at(lower, back)
-            if n and not self._reported(lower, back - n, ent.sent.start):
+            if n and not self._reported(lower, back - n, ent.sent.start) and not self._names_a_round(lower, e):
                 return "other"
         # "Total disclosed across the week's deals: $5.2bn": a sum, not a deal
         if self.total_openers.starting_at(lower, ent.sent.start):
@@ -131,6 +136,11 @@ class DealFinder(KnowledgeComponent):
             return "other"
         money = (doc._.money_by_start or {}).get(ent.start_char)
         if money is not None and money["value"] < MIN_DEAL_AMOUNT:
+            return "other"
+        # "150 billion won (about $110 million)": a conversion of the amount before it
+        if s >= 2 and lower[s - 1] in ("(", "about", "roughly", "around", "some", "or") and (
+                lower[s - 1] == "(" or (s >= 3 and lower[s - 2] == "(")) and any(
+                doc[j].ent_type_ == "MONEY" for j in range(max(ent.sent.start, s - 4), s - 1)):
             return "other"
         return "amount"
 
@@ -144,6 +154,11 @@ class DealFinder(KnowledgeComponent):
                     or before.ent_type_ == "MONEY")):
                 return True
         return False
+
+    @staticmethod
+    def _names_a_round(lower: list[str], end: int) -> bool:
+        """"previously raised a $4.5 million seed round": an earlier deal, not a total."""
+        return any(w in ("round", "seed", "series", "pre-seed") for w in lower[end : end + 3])
 
     def _reported(self, lower: list[str], at: int, sent_start: int) -> bool:
         """"X said on Tuesday it had raised $80m": past perfect in reported speech is news."""
@@ -195,6 +210,8 @@ class DealFinder(KnowledgeComponent):
 
     def _deal_in_sentence(self, doc, lower, sents, si, money_records, backers=frozenset()) -> dict | None:
         sent = sents[si]
+        if si > 0 and BACK_REFERENCE.match(sent.text.lstrip()):
+            return None  # "The round was anchored by a $50m commitment ...": more on the deal before
         kind, trigger_at = self._deal_type(lower, sent)
         if kind is None:
             return None
@@ -332,7 +349,9 @@ class DealFinder(KnowledgeComponent):
                     company = by_orgs[0] if by_orgs else (after[0] if after else None)
                 else:
                     company = before[0] if before else None
-                    target = next((e for e in after if self._object_of(doc, lower, v1, e.start)), None)
+                    # "to buy AMD's MI355X accelerators" buys AMD's products, not AMD
+                    target = next((e for e in after if self._object_of(doc, lower, v1, e.start)
+                                   and not (e.end < len(doc) and lower[e.end] in POSSESSIVE)), None)
             elif noun:
                 n0, n1 = noun[0]
                 poss = [e for e in orgs if e.end < len(doc) and lower[e.end] in POSSESSIVE and e.end <= n0]
@@ -357,7 +376,8 @@ class DealFinder(KnowledgeComponent):
                     self._name(target) if target is not None else None)
         # equity_round / debt / ipo: who raises
         candidates = [e for e in non_investor if not (e.end < len(doc) and lower[e.end] in POSSESSIVE
-                                                      and e.end + 1 < len(doc) and doc[e.end + 1].ent_type_ == "ORG")]
+                                                      and e.end + 1 < len(doc) and doc[e.end + 1].ent_type_ == "ORG")
+                      and not self._described_by(doc, lower, e)]
         before = [e for e in candidates if e.start < trigger_at]
         if before:
             company = before[0]
@@ -368,6 +388,11 @@ class DealFinder(KnowledgeComponent):
             company_name = self._subject_before(sents, si, {*investors, *backers})
             return company_name, None
         return self._name(company), None
+
+    @staticmethod
+    def _described_by(doc: Doc, lower: list[str], ent: Span) -> bool:
+        """"Temasek-backed Lumora": the ORG describes the company that follows it."""
+        return ent.end + 1 < len(doc) and lower[ent.end] == "-" and lower[ent.end + 1] in DESCRIBING
 
     @staticmethod
     def _object_of(doc: Doc, lower: list[str], verb_end: int, start: int) -> bool:

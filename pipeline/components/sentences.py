@@ -11,6 +11,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+# Words followed by a letter that is a name, not an initial: "Series A.", "Class B."
+LETTERED = frozenset({"series", "class", "tier", "phase", "plan", "round", "type"})
 BULLETS = frozenset({"-", "*", "•", "–", "—"})
 # Lower-case line starts after unfinished lines that mark a text as hard-wrapped.
 WRAPPED_EVIDENCE = 2
@@ -76,6 +78,10 @@ class SentenceSplitter:
         last = doc[j]
         first_char = token.text[:1]
         if last.text in TERMINALS:
+            return not first_char.islower()
+        if len(last.text) == 2 and last.text[0].isupper() and last.text[1] == "." and j > 0 \
+                and doc[j - 1].lower_ in LETTERED:
+            # "a Series A." ends the sentence; English keeps "A." whole as an initial
             return not first_char.islower()
         if len(last.text) > 1 and last.text.endswith(".") and not last.like_num:
             # An abbreviation ("Inc.", "U.S.") usually sits inside a sentence.
