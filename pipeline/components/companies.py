@@ -27,9 +27,9 @@ VERB_GAP = frozenset(
     "finally said says it today yesterday formally initially first successfully previously already earlier".split()
 )
 DASHES = frozenset({"-", "—", "–", "--"})
-DATELINE_REACH = 14
-ITEM_DASHES = frozenset({"—", "–", "-", "--", ":"})
-ITEM_REACH = 6  # tokens after an item's dash that may hold its amount or deal verb  # tokens from a dateline's first word to its dash
+DATELINE_REACH = 14  # tokens from a dateline's first word to its dash
+ITEM_DASHES = DASHES | {":"}
+ITEM_REACH = 6  # tokens after an item's dash that may hold its amount or deal verb
 DOMAIN_LIKE = re.compile(r"[a-z][a-z0-9-]{1,30}\.(?:[a-z]{2,6})")
 LIST_SEPARATORS = frozenset({",", "and", "&", "as", "well", "plus", "along", "with", "alongside", "including"})
 

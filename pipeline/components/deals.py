@@ -41,7 +41,6 @@ TOTAL_REACH = 6
 # How far after an acquisition verb its object may stand ("to acquire chip
 # designer X"), and the words that show an ORG is not the object.
 OBJECT_REACH = 6
-DESCRIBING = frozenset("backed owned based funded led controlled".split())
 OBJECT_BLOCKERS = frozenset("from with by through via for to on at".split())
 # A specific trigger (debt, IPO, acquisition) this many tokens further than a generic
 # raise verb still types the deal.
@@ -86,6 +85,7 @@ class DealFinder(KnowledgeComponent):
         self.valuation_words = frozenset(c.get("valuation_words", ()))
         self.deal_value_nouns = frozenset(c.get("deal_value_nouns", ()))
         self.past_valuation = P("past_valuation_cues")
+        self.describing = frozenset(c.get("hyphen_modifiers", ()))
         self.total_openers = P("total_openers")
 
     # -- money roles ---------------------------------------------------
@@ -138,9 +138,8 @@ class DealFinder(KnowledgeComponent):
         if money is not None and money["value"] < MIN_DEAL_AMOUNT:
             return "other"
         # "150 billion won (about $110 million)": a conversion of the amount before it
-        if s >= 2 and lower[s - 1] in ("(", "about", "roughly", "around", "some", "or") and (
-                lower[s - 1] == "(" or (s >= 3 and lower[s - 2] == "(")) and any(
-                doc[j].ent_type_ == "MONEY" for j in range(max(ent.sent.start, s - 4), s - 1)):
+        opener = next((j for j in (s - 1, s - 2) if j > ent.sent.start and lower[j] == "("), None)
+        if opener is not None and doc[opener - 1].ent_type_ == "MONEY":
             return "other"
         return "amount"
 
@@ -389,10 +388,9 @@ class DealFinder(KnowledgeComponent):
             return company_name, None
         return self._name(company), None
 
-    @staticmethod
-    def _described_by(doc: Doc, lower: list[str], ent: Span) -> bool:
+    def _described_by(self, doc: Doc, lower: list[str], ent: Span) -> bool:
         """"Temasek-backed Lumora": the ORG describes the company that follows it."""
-        return ent.end + 1 < len(doc) and lower[ent.end] == "-" and lower[ent.end + 1] in DESCRIBING
+        return ent.end + 1 < len(doc) and lower[ent.end] == "-" and lower[ent.end + 1] in self.describing
 
     @staticmethod
     def _object_of(doc: Doc, lower: list[str], verb_end: int, start: int) -> bool:
