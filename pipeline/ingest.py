@@ -93,11 +93,19 @@ def markdown_to_text(markdown: str) -> str:
 
     >>> markdown_to_text("## Deals\n\n- **Acme** raised [$5M](https://x.y)\n- Beta *closed*")
     'Deals\nAcme raised $5M\nBeta closed'
+    >>> markdown_to_text("| Chip | TDP |\n|---|---|\n| **K2** | 700W |")
+    '| Chip | TDP |\n| K2 | 700W |'
     """
     from markdown_it import MarkdownIt
 
     lines = []
+    row: list[str] | None = None  # cells of the table row being read; tables keep their pipes
     for token in MarkdownIt("commonmark").enable("table").parse(markdown):
+        if token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close" and row is not None:
+            lines.append("| " + " | ".join(row) + " |")
+            row = None
         if token.type != "inline":
             continue
         parts = []
@@ -107,7 +115,9 @@ def markdown_to_text(markdown: str) -> str:
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
         line = "".join(parts).strip()
-        if line:
+        if row is not None:
+            row.append(line)
+        elif line:
             lines.append(line)
     return "\n".join(lines)
 

@@ -166,6 +166,21 @@ def test_lenders_that_provided_a_loan(nlp):
 
 # A newsletter's terse items: name, what it does, then the deal without a verb.
 NEWSLETTER_ITEMS = [
+    # Shorthand: a round letter after the amount, "X lead", "@ $Y post".
+    ("Brindle AI: $30M A, Benchmark lead.",
+     {"company": "Brindle AI", "round": "series_a", "amount": 30e6, "lead_investors": ["Benchmark"]}),
+    ("Corrigan Labs: $87M B @ $1.1B post, Lux lead.",
+     {"company": "Corrigan Labs", "round": "series_b", "valuation": 1.1e9}),
+    ("quillWorks → acquired by Snowflake, ~$600M (cash + stock).",
+     {"company": "Snowflake", "deal_type": "acquisition", "target": "quillWorks", "amount": 600e6}),
+    ("Gannet Inference is out shopping a ~$250M Series C at a ~$2B pre, per two people who've seen the deck.",
+     {"company": "Gannet Inference", "status": "seeking", "round": "series_c"}),
+    ("Tarn Data Centres lines up €300m of project finance from ING and Société Générale.",
+     {"company": "Tarn Data Centres", "deal_type": "debt", "investors": ["ING", "Société Générale"]}),
+    ("Nvidia — put $150M into optical-switching startup Kestrel Fabric for a minority stake.",
+     {"company": "Nvidia", "deal_type": "investment", "target": "Kestrel Fabric"}),
+    ("Aether.Grid — closed a $40M seed extension led by Founders Fund.",
+     {"company": "Aether.Grid", "round": "seed", "amount": 40e6}),
     ("Tessel8 (photonic interconnect) — $40M Series B led by Playground Global; Intel Capital participated.",
      {"company": "Tessel8", "round": "series_b", "amount": 40e6, "lead_investors": ["Playground Global"]}),
     ("Cinderblock (modular data halls) — seeking a $200M Series D; Goldman Sachs is advising.",
@@ -183,6 +198,12 @@ def test_newsletter_items(nlp, text, expected):
 
 
 NOT_DEALS = [
+    "A $45M Series A for a chip team would have been unthinkable in 2021.",
+    "Lambda has signed a $400 million agreement to buy Vireo-3 servers over three years.",
+    "SK Hynix said it would invest 19 trillion won in a new packaging plant in Cheongju.",
+    "Brightfold shares closed up 2.4% at $352.",
+    "Brightfold Compute ships its first chip in May.\nAbout Brightfold Compute\nBrightfold Compute has raised more than "
+    "$600 million from investors including Fidelity.",
     "Veloxa's annualized revenue reached $400 million.",
     "Microsoft plans to spend $80 billion on data centres this year.",
     "The company has raised $700 million to date.",
@@ -207,3 +228,38 @@ NOT_DEALS = [
 @pytest.mark.parametrize("text", NOT_DEALS, ids=NOT_DEALS)
 def test_figures_that_are_no_deal(nlp, text):
     assert nlp(text)._.deals == []
+
+
+ROLES = [
+    # Who raises is the ORG the round is "in"; an ORG naming its chips is no party.
+    ("GIC led a S$200 million Series C in NeuroLoft Pte. Ltd., a Singapore operator of GPU halls.",
+     {"company": "NeuroLoft", "investors": ["GIC"]}),
+    ("Lenders led by JPMorgan and MUFG are in advanced discussions to provide $38 billion of debt to Meridian-DC, "
+     "the developer building two data-centre campuses in Texas.",
+     {"company": "Meridian-DC", "deal_type": "debt", "status": "talks"}),
+    ("Kairos agreed to sell a 10% stake to Humain, the Saudi AI company, for $450 million.",
+     {"company": "Humain", "deal_type": "investment", "target": "Kairos", "status": "announced"}),
+    ("Kestrel Grid sold $120M of convertible notes to Tiger Global and Coatue.",
+     {"company": "Kestrel Grid", "deal_type": "debt"}),
+    ("Lumen-Edge, a Denver startup, raised $48 million in a Series B round led by Insight Partners.",
+     {"company": "Lumen-Edge"}),
+    ("SUNNYVALE, Calif., Oct. 2 - Fabric9 Inc., which designs chiplets, raised more than $500 million.",
+     {"company": "Fabric9", "amount_qualifier": "over"}),
+    ("BOSTON, Nov 14 - loomwave, whose software schedules training jobs, raised $18 million in seed funding.",
+     {"company": "loomwave", "round": "seed"}),
+    ("Voltcore Inc. rents out GPUs to AI labs. The company has also borrowed to finance its fleet of Nvidia H100 chips: "
+     "a $2.3 billion debt facility provided by Blackstone is secured against them.",
+     {"company": "Voltcore", "deal_type": "debt", "investors": ["Blackstone"]}),
+]
+
+
+@pytest.mark.parametrize("text,expected", ROLES, ids=[c[0][:40] for c in ROLES])
+def test_deal_roles(nlp, text, expected):
+    deal = single_deal(nlp, text)
+    check(deal, expected)
+
+
+def test_a_stake_taken_by_the_company_just_named(nlp):
+    doc = nlp("SK Hynix said it would expand packaging. Separately, the chipmaker said it had taken a "
+              "$150 million stake in kairosIQ, a San Jose startup.")
+    assert [(d["company"], d["target"]) for d in doc._.deals] == [("SK Hynix", "kairosIQ")]

@@ -35,6 +35,14 @@ def test_sentences(text, n):
 
 
 COMPANIES = [
+    # A known short name glued to another word is part of a longer, unknown name.
+    ("Lumen-Edge raised $48 million in a Series B round.", "Lumen-Edge"),
+    ("Deep-Grid Systems bought Varga Optical. Deep-Grid's purchase closed in May.", "Deep-Grid Systems"),
+    # A code with a company suffix is the company.
+    ("Fabric9 Inc. raised more than $500 million.", "Fabric9"),
+    # Items and lower-case brands after a dateline.
+    ("BOSTON, Nov 14 - loomwave raised $18 million in seed funding.", "loomwave"),
+    ("GIC led a Series C in NeuroLoft Pte. Ltd. last week.", "NeuroLoft"),
     ("Veloxa Compute raised $40 million in a Series A round.", "Veloxa Compute"),
     ("Trellis, a Berlin-based startup, secured €12m.", "Trellis"),
     ("The round was led by Harbor Peak Capital, with participation from Quillon and Marrow Partners.", "Quillon"),
@@ -71,6 +79,10 @@ def test_companies(nlp, text, company):
 
 
 NOT_COMPANIES = [
+    # A product right before the kind of product it is.
+    ("Lambda agreed to buy Vireo-3 servers over three years.", "Vireo-3"),
+    # Role words are no names.
+    ("Lenders led by JPMorgan provided the loan.", "Lenders"),
     ("In March, the firm opened an office in Dallas.", "March"),
     ("Generative AI is booming.", "Generative AI"),
     ("Meanwhile, Veloxa raised $5m.", "Meanwhile"),
@@ -142,6 +154,42 @@ def test_chips(nlp, text, chip, vendor):
     assert chips.get(chip, "<missing>") == vendor
 
 
+NOT_CHIPS = [
+    ("Tern is built on TSMC's N3E, a 3nm-class process.", "N3E"),
+    ("Nimbic builds compilers for RISC-V AI chips.", "V"),
+]
+
+
+@pytest.mark.parametrize("text,name", NOT_CHIPS, ids=[n[1] for n in NOT_CHIPS])
+def test_not_chips(nlp, text, name):
+    assert name not in {c["chip"] for c in nlp(text)._.chips}
+
+
+def test_asides_and_comparisons_name_something_else(nlp):
+    # "It" goes on about the subject before; a figure "on the B200" is the B200's.
+    doc = nlp("Nvidia's B300, the mid-cycle refresh of last year's B200, is the chip to beat. It packs 288GB of "
+              "HBM3E, up from 180GB on the B200, while bandwidth holds at 8 TB/s.")
+    assert [(s["subject"], s["value"]) for s in doc._.specs] == [("B300", 288), ("B200", 180), ("B300", 8)]
+
+
+def test_spec_table_rows_name_their_product(nlp):
+    text = ("Orrin published the lineup.\n| Model | Parameters | Context window (tokens) |\n|---|---|---|\n"
+            "| Wren-3 Flash | 9B | 128K |\n| Wren-3 | 72B | 256K |")
+    specs = {(s["subject"], s["attribute"], s["value"]) for s in nlp(text)._.specs}
+    assert specs == {("Wren-3 Flash", "parameters", 9e9), ("Wren-3 Flash", "context_window", 128000),
+                     ("Wren-3", "parameters", 72e9), ("Wren-3", "context_window", 256000)}
+
+
+def test_a_short_code_refers_to_the_introduced_name(nlp):
+    doc = nlp("Aurelic also introduced the Helios H2e, an air-cooled variant of its Helios H2 accelerator. "
+              "The H2e is configured with 144GB of HBM3E.")
+    assert [(s["subject"], s["value"]) for s in doc._.specs] == [("Helios H2e", 144)]
+
+
+def test_a_family_name_after_its_member_is_no_second_chip(nlp):
+    assert [c["chip"] for c in nlp("Google's Ironwood TPU is now generally available.")._.chips] == ["Ironwood"]
+
+
 def test_catalogue_name_inside_a_chip_name(nlp):
     doc = nlp("Nvidia showed the Nemotron 3 Ultra chip at its conference.")
     assert [c["chip"] for c in doc._.chips] == ["Nemotron 3 Ultra"]
@@ -175,6 +223,19 @@ SUBJECTS = [
     # A sentence that refers back keeps the earlier subject; a later name is a comparison.
     ("Huawei has begun shipping the Ascend 910C. The chip carries 128GB of HBM, roughly double the earlier "
      "Ascend 910B.", "Ascend 910C"),
+    # Names a launch introduces, with or without a code.
+    ("Tollund Labs released Corvid 7, an open-weight reasoning model with 70 billion parameters.", "Corvid 7"),
+    ("Brisa was valued at $2 billion. Its flagship model, Brisa Max, has 300 billion parameters.", "Brisa Max"),
+    ("The startup's first training chip, called Marlin, is built on a 5nm process.", "Marlin"),
+    ("The company's optical engine, dubbed Skiff, is fabricated on TSMC's 6nm process.", "Skiff"),
+    ("Rannoch released Vesk-Pro 2, a 1.5-trillion-parameter mixture-of-experts model with a 1M-token context "
+     "window.", "Vesk-Pro 2"),
+    # The hardware in an opening phrase is where the model runs, not the subject.
+    ("On an eight-GPU H200 server, its Skerry-Chat model runs at 9,000 tokens per second.", "Skerry-Chat"),
+    # A name the text introduces without a launch verb.
+    ("With Tern, its second-generation accelerator, Orrin has a part that packs 216GB of memory.", "Tern"),
+    # A family name after one of its members says what kind of chip it is.
+    ("Google's Ironwood TPU offers 192GB of HBM per chip.", "Ironwood"),
 ]
 
 

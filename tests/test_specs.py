@@ -54,3 +54,8 @@ NOT_SPECS = ["four times the performance", "30% more memory", "2 billion tokens 
 @pytest.mark.parametrize("text", NOT_SPECS, ids=NOT_SPECS)
 def test_not_specs(text):
     assert find_specs(text) == []
+
+
+def test_a_token_cue_in_the_next_sentence_does_not_decide():
+    found = find_specs("It has a context window of 64K tokens. It was trained on 9 trillion tokens.")
+    assert [(m.spec.attribute, m.spec.value) for m in found] == [("context_window", 64000), ("training_tokens", 9e12)]

@@ -66,6 +66,8 @@ class ChipFinder(KnowledgeComponent):
             k -= 1
         if k == noun_at or doc[k].like_num:
             return None
+        if k > 1 and doc[k - 1].text == "-" and not doc[k - 1].whitespace_ and not doc[k - 2].whitespace_:
+            return None  # "RISC-V AI chips": the end of a hyphenated word describes the chips
         # A lone capitalised word is a chip name only if it is not sentence-initial.
         if noun_at - k == 1 and not PART_NUMBER.match(doc[k].text) and doc[k].is_sent_start:
             return None
@@ -93,6 +95,7 @@ class ChipFinder(KnowledgeComponent):
                     text = doc[start:end].text
                     spans.append(Span(doc, start, end, label="CHIP", span_id=canonical_chip(text)))
         add_entities(doc, spans, replace=True)
+        self._absorb_family_nouns(doc)
 
         chips: dict[str, dict] = {}
         for ent in doc.ents:
@@ -114,6 +117,23 @@ class ChipFinder(KnowledgeComponent):
                 record["vendor"] = vendor
         doc._.chips = list(chips.values())
         return doc
+
+    def _absorb_family_nouns(self, doc: Doc) -> None:
+        """"Ironwood TPU", "Trillium TPUs": a bare family name right after one of
+        its own members says what kind of chip it is; it is no second chip."""
+        family = self.knowledge.chip_family
+        ents = list(doc.ents)
+        kept = []
+        for ent in ents:
+            prev = kept[-1] if kept else None
+            if (prev is not None and prev.label_ == "CHIP" and ent.label_ == "CHIP" and prev.end == ent.start
+                    and family.get(ent.ent_id_) == ent.ent_id_
+                    and family.get(prev.ent_id_ or canonical_chip(prev.text)) == ent.ent_id_):
+                kept[-1] = Span(doc, prev.start, ent.end, label="CHIP", span_id=prev.ent_id_ or canonical_chip(prev.text))
+                continue
+            kept.append(ent)
+        if len(kept) != len(ents):
+            doc.ents = kept
 
     def _vendor_from_text(self, doc: Doc, ent: Span) -> str | None:
         k = ent.start - 1

@@ -28,7 +28,7 @@ VERB_GAP = frozenset(
 )
 DASHES = frozenset({"-", "—", "–", "--"})
 DATELINE_REACH = 14  # tokens from a dateline's first word to its dash
-ITEM_DASHES = DASHES | {":"}
+ITEM_DASHES = DASHES | {":", "→", "->"}
 ITEM_REACH = 6  # tokens after an item's dash that may hold its amount or deal verb
 DOMAIN_LIKE = re.compile(r"[a-z][a-z0-9-]{1,30}\.(?:[a-z]{2,6})")
 LIST_SEPARATORS = frozenset({",", "and", "&", "as", "well", "plus", "along", "with", "alongside", "including"})
@@ -48,7 +48,8 @@ class CompanyFinder(KnowledgeComponent):
             [*cues.get("equity_verbs", ()), *cues.get("acquisition_verbs", ()), *cues.get("investment_verbs", ()),
              *cues.get("lead_after", ()), *cues.get("participate_after", ()), *cues.get("talks_cues", ()),
              *cues.get("seeking_cues", ()), *cues.get("announced_cues", ()), "priced", "filed",
-             "is in talks", "agreed", "agrees", "signed", "unveiled", "launched", "announced"],
+             "is in talks", "agreed", "agrees", "signed", "unveiled", "launched", "announced", "sold", "sells",
+             "issued", "issues", "prices"],
         )
         self.before_cues = Phrases(
             nlp,
@@ -62,9 +63,11 @@ class CompanyFinder(KnowledgeComponent):
              "partnership with", "spun out of", "spinout of", "spun off from", "rival", "rivals", "competitor",
              "startups like", "startups such as", "companies like", "companies such as", "firms like",
              "firms such as", "players like", "players such as", "labs like", "labs such as", "rivals like",
-             "rivals such as", "competitors like", "competitors such as", "chipmakers like", "chipmakers such as"],
+             "rivals such as", "competitors like", "competitors such as", "chipmakers like", "chipmakers such as",
+             *cues.get("acquisition_verbs", ())],
         )
         self.company_nouns = Phrases(nlp, cues.get("company_nouns", ()))
+        self.round_nouns = Phrases(nlp, cues.get("equity_nouns", ()))
         self.person_titles = frozenset(cues.get("person_titles", ()))
         self.person_after = frozenset(cues.get("person_after", ()))
         self.generic = frozenset(cues.get("generic_modifiers", ()))
@@ -76,6 +79,7 @@ class CompanyFinder(KnowledgeComponent):
         self.arm_suffixes = Phrases(nlp, cues.get("arm_suffixes", ()))
         self.hyphen_modifiers = frozenset(cues.get("hyphen_modifiers", ()))
         self.facility_nouns = Phrases(nlp, cues.get("facility_nouns", ()))
+        self.product_heads = Phrases(nlp, [*cues.get("chip_nouns", ()), *cues.get("system_nouns", ())])
         # Names the gazetteer already knows keep their own canonical name.
         self.known_names = frozenset(p["pattern"] for p in self.knowledge.ruler_patterns
                                      if isinstance(p.get("pattern"), str))
@@ -103,7 +107,7 @@ class CompanyFinder(KnowledgeComponent):
             nxt += 1
         return nxt < len(doc) and self._namey(doc[nxt].text)
 
-    def _lowercase_name(self, doc: Doc, i: int) -> bool:
+    def _lowercase_name(self, doc: Doc, i: int, clause_starts: frozenset[int] = frozenset()) -> bool:
         """Brands written in lower case: a domain-like "kumo.dc", or an unknown
         word opening a sentence, where English would capitalise ("fluxgrid is
         seeking ..."). Either still needs the usual evidence to become an ORG."""
@@ -113,16 +117,17 @@ class CompanyFinder(KnowledgeComponent):
         if DOMAIN_LIKE.fullmatch(tok.text):
             return True
         coded = tok.text.isalnum() and any(c.isdigit() for c in tok.text) and any(c.isalpha() for c in tok.text)
-        return tok.is_sent_start and (tok.is_alpha and len(tok.text) > 2 or coded) and tok.lower_ not in self.common
+        opens = tok.is_sent_start or i in clause_starts
+        return opens and (tok.is_alpha and len(tok.text) > 2 or coded) and tok.lower_ not in self.common
 
-    def _chunks(self, doc: Doc, in_ent: list[bool]) -> list[tuple[int, int]]:
+    def _chunks(self, doc: Doc, in_ent: list[bool], clause_starts: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
         """Maximal runs of name-like tokens outside existing entities."""
         chunks = []
         n = len(doc)
         i = 0
         while i < n:
             tok = doc[i]
-            if in_ent[i] or not (self._namey(tok.text) or self._numbered_start(doc, i) or self._lowercase_name(doc, i)) \
+            if in_ent[i] or not (self._namey(tok.text) or self._numbered_start(doc, i) or self._lowercase_name(doc, i, clause_starts)) \
                     or tok.lower_ in self.verb_words and i > 0:
                 i += 1
                 continue
@@ -151,7 +156,7 @@ class CompanyFinder(KnowledgeComponent):
     def _trim(self, doc: Doc, start: int, end: int) -> tuple[int, int]:
         # Strip openers ("The", "Meanwhile", "CEO") but keep words that may be part
         # of a name ("Energy Impact Partners").
-        while start < end and (doc[start].is_stop or doc[start].lower_ in self.months
+        while start < end and not self._glued(doc, start, end) and (doc[start].is_stop or doc[start].lower_ in self.months
                                or doc[start].lower_ in self.person_titles
                                or doc[start].lower_ in self.generic and doc[start].lower_ in self.common
                                and not self._suffixed(doc, start, end)
@@ -161,6 +166,26 @@ class CompanyFinder(KnowledgeComponent):
         while end > start and (doc[end - 1].text in JOINERS_TIGHT or doc[end - 1].text == "&"):
             end -= 1
         return start, end
+
+    @staticmethod
+    def _glued(doc: Doc, i: int, end: int) -> bool:
+        """"Deep-Grid": a word joined to the next by a hyphen is part of the name."""
+        return i + 1 < end and not doc[i].whitespace_ and doc[i + 1].text in JOINERS_TIGHT
+
+    def _unglue_known_names(self, doc: Doc) -> None:
+        """"Lumen-Edge" is not the gazetteer's "Lumen": a known name joined by a
+        hyphen to an unknown capitalised word is part of a longer name."""
+        n = len(doc)
+
+        def joined(a: int, b: int) -> bool:  # tokens a, "-", b written as one word
+            return (0 <= a and b < n and doc[a + 1].text == "-" and not doc[a].whitespace_
+                    and not doc[a + 1].whitespace_ and not doc[b].ent_type_ and self._namey(doc[b].text)
+                    and not doc[b].lower_ in self.hyphen_modifiers)
+
+        ents = list(doc.ents)
+        kept = [e for e in ents if e.label_ != "ORG" or not (joined(e.end - 1, e.end + 1) or joined(e.start - 2, e.start))]
+        if len(kept) != len(ents):
+            doc.ents = kept
 
     def _dateline_end(self, sent: Span) -> int:
         """End of a wire dateline opening ``sent`` ("SAN JOSE, Calif., Nov 12 (Reuters) -",
@@ -242,7 +267,15 @@ class CompanyFinder(KnowledgeComponent):
     def _cue_before(self, lower: list[str], start: int) -> bool:
         return bool(self.before_cues.ending_at(lower, start)) or (
             start >= 2 and lower[start - 1] in ("the", "a", "an") and bool(self.before_cues.ending_at(lower, start - 1))
-        )
+        ) or self._round_in(lower, start)
+
+    def _round_in(self, lower: list[str], start: int) -> bool:
+        """"led a S$200 million Series C in NeuroLoft": the company a round is in."""
+        if start < 3 or lower[start - 1] != "in":
+            return False
+        if lower[start - 3] == "series" and len(lower[start - 2]) <= 2:
+            return True
+        return bool(self.round_nouns.ending_at(lower, start - 1))
 
     def _appositive(self, doc: Doc, lower: list[str], start: int, end: int) -> bool:
         if end < len(doc) and lower[end] == ",":
@@ -318,16 +351,22 @@ class CompanyFinder(KnowledgeComponent):
     # -- main ----------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         lower = [t.lower_ for t in doc]
+        self._unglue_known_names(doc)
         self._investment_arms(doc, lower)
         in_ent = entity_mask(doc)
         title_case = {sent.start for sent in doc.sents if is_headline_case(sent)}
         in_dateline = [False] * len(doc)
+        # "BOSTON, Nov 14 - loomwave, whose ...": the word after a dateline opens the sentence.
+        clause_starts = set()
         for sent in doc.sents:
-            for k in range(sent.start, self._dateline_end(sent)):
+            end = self._dateline_end(sent)
+            for k in range(sent.start, end):
                 in_dateline[k] = True
+            if end > sent.start:
+                clause_starts.add(end)
         candidates = []
         people = []
-        for start, end in self._chunks(doc, in_ent):
+        for start, end in self._chunks(doc, in_ent, frozenset(clause_starts)):
             while start < end and in_dateline[start]:
                 start += 1
             start, end = self._trim(doc, start, end)
@@ -339,6 +378,9 @@ class CompanyFinder(KnowledgeComponent):
                 continue
             # "the Red Mesa AI campus", "Leipzig AI campus developer": a site's name
             if self.facility_nouns.starting_at(lower, end):
+                continue
+            # "to buy Vireo-3 servers": a product before the kind of product it is
+            if end < len(doc) and doc[end].text[:1].islower() and self.product_heads.starting_at(lower, end):
                 continue
             # In a Title Case headline capitals say nothing; names there are
             # only taken from the gazetteer and from the body (propagation).

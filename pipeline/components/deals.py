@@ -19,6 +19,8 @@ from pipeline.components.base import KnowledgeComponent
 from pipeline.components.phrases import Phrases
 
 ROUND = re.compile(r"(?<![\w-])(pre-seed|seed|series\s+([a-h])(?![\w]))", re.I)
+# Newsletter shorthand: "$30M A, Sequoia lead", "$87M B @ $1.1B post": a round letter right after the amount.
+SHORT_ROUND = re.compile(r"(?:[$€£¥]|\b[A-Z]{3}\s?)[\d.,]+\s?(?:[KMB]|bn|mn|m|k)\s([A-H])(?=[\s,.;]|$)")
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # Sentences after a deal that may still describe it.
 FOLLOW_SENTENCES = 2
@@ -30,6 +32,10 @@ FOLLOW_REFERENCES = re.compile(
 BACK_REFERENCE = re.compile(
     r"(?:the|this|that)\s+(?:round|deal|financing|funding|raise|facility|loan|transaction|offering|investment)\b", re.I
 )
+ABOUT_HEADING = re.compile(r"^About\s+(?!the\b|this\b|that\b)[A-Z0-9][^.!?\n]{0,60}$")
+INTO_BLOCKERS = frozenset({",", ";", "for", "of", "at", "from", "with", "by", "on", "as", "and"})
+SALE_REACH = 5  # tokens from "sell" to the stake it sells ("sell a 10% minority stake")
+INTO_REACH = 6  # tokens between "in"/"into" and the company invested in ("into chip startup X")
 TYPE_PRIORITY = ("acquisition", "ipo", "debt", "equity_round", "investment")
 # No deal is this small; smaller amounts are prices, fees or per-unit figures.
 MIN_DEAL_AMOUNT = 1000
@@ -80,6 +86,8 @@ class DealFinder(KnowledgeComponent):
         self.totals_before = P("totals_before")
         self.totals_after = P("totals_after")
         self.raise_verbs = P("raise_verbs")
+        self.stake_sale_verbs = frozenset(c.get("stake_sale_verbs", ()))
+        self.stake_nouns = P("investment_nouns")
         self.breakdown = P("breakdown_cues")
         self.reported_speech = frozenset(c.get("reported_speech", ()))
         self.valuation_words = frozenset(c.get("valuation_words", ()))
@@ -170,7 +178,11 @@ class DealFinder(KnowledgeComponent):
         doc._.money_by_start = money_records
         sents = [s for s in doc.sents if s.text.strip()]
         deals: list[dict] = []
-        for si, sent in enumerate(sents):
+        # A press release's "About <Company>" section and what follows it is boilerplate:
+        # "has raised more than $600 million from investors including ..." is a total.
+        boilerplate = next((si for si, sent in enumerate(sents) if si > 0 and ABOUT_HEADING.match(sent.text.strip())),
+                           len(sents))
+        for si, sent in enumerate(sents[:boilerplate]):
             # Earlier deals' investors are not who raises in a later "the company" sentence.
             backers = {n for d in deals for n in (*d["investors"], *d["lead_investors"])}
             deal = self._deal_in_sentence(doc, lower, sents, si, money_records, backers)
@@ -212,6 +224,10 @@ class DealFinder(KnowledgeComponent):
         if si > 0 and BACK_REFERENCE.match(sent.text.lstrip()):
             return None  # "The round was anchored by a $50m commitment ...": more on the deal before
         kind, trigger_at = self._deal_type(lower, sent)
+        shorthand = kind is None and bool(SHORT_ROUND.search(sent.text))
+        if shorthand:
+            kind, trigger_at = "equity_round", sent.start + next(
+                (k for k, t in enumerate(sent) if t.ent_type_ == "MONEY"), 0)
         if kind is None:
             return None
         moneys = [e for e in sent.ents if e.label_ == "MONEY"]
@@ -223,9 +239,11 @@ class DealFinder(KnowledgeComponent):
         # "priced shares at $24, raising $1.1 billion": the amount a raise verb governs
         raised = [e for e in amounts if any(self.raise_verbs.ending_at(lower, j) for j in range(max(sent.start, e.start - 3), e.start + 1))]
         amount = raised[0] if raised else (amounts[0] if amounts else None)
-        if amount is not None:
+        if amount is not None and not shorthand:
             kind, trigger_at = self._deal_type(lower, sent, near=amount.start)
         orgs = [e for e in sent.ents if e.label_ == "ORG"]
+        if not orgs and amount is not None and amount.start == sent.start + 1 and lower[sent.start] in ("a", "an"):
+            return None  # "A $45M Series A for a chip team would have been unthinkable": any round, not one
         first_cue = min(trigger_at, amount.start if amount is not None else trigger_at)
         leads, investors = self._investors(doc, lower, sent, orgs, weak_from=first_cue)
         company, target = self._parties(doc, lower, sent, kind, trigger_at, orgs, investors, sents, si, backers)
@@ -368,15 +386,26 @@ class DealFinder(KnowledgeComponent):
         if kind == "investment":
             before = [e for e in orgs if e.end <= trigger_at]
             after = [e for e in orgs if e.start > trigger_at]
-            company = before[0] if before else None
-            in_after = [e for e in after if lower[e.start - 1] in ("in", "into", "to")]
-            target = in_after[0] if in_after else None
-            return (self._name(company) if company is not None else None,
-                    self._name(target) if target is not None else None)
+            # "Kairos agreed to sell a 10% stake to Humain": the buyer invests in the seller
+            for stake, _ in self.stake_nouns.find(lower, sent.start, sent.end):
+                if any(lower[k] in self.stake_sale_verbs for k in range(max(sent.start, stake - SALE_REACH), stake)):
+                    seller = [e for e in orgs if e.end <= stake]
+                    buyer = next((e for e in orgs if e.start > stake and lower[e.start - 1] == "to"), None)
+                    if seller and buyer is not None:
+                        return self._name(buyer), self._name(seller[-1])
+            # "a stake in X", "put $150M into optical-switching startup X"
+            in_after = [e for e in after if self._invested_in(doc, lower, trigger_at, e)]
+            target = self._name(in_after[0]) if in_after else None
+            if before:
+                return self._name(before[0]), target
+            # "Separately, the chipmaker said it had taken a stake in X": the company just written about
+            return self._subject_before(sents, si, {*investors, *backers, target}), target
         # equity_round / debt / ipo: who raises
+        # "Nvidia H100 chips": a vendor naming its product is no party to the deal
         candidates = [e for e in non_investor if not (e.end < len(doc) and lower[e.end] in POSSESSIVE
                                                       and e.end + 1 < len(doc) and doc[e.end + 1].ent_type_ == "ORG")
-                      and not self._described_by(doc, lower, e)]
+                      and not self._described_by(doc, lower, e)
+                      and not (e.end < len(doc) and doc[e.end].ent_type_ in ("CHIP", "MODEL"))]
         before = [e for e in candidates if e.start < trigger_at]
         if before:
             company = before[0]
@@ -387,6 +416,17 @@ class DealFinder(KnowledgeComponent):
             company_name = self._subject_before(sents, si, {*investors, *backers})
             return company_name, None
         return self._name(company), None
+
+    @staticmethod
+    def _invested_in(doc: Doc, lower: list[str], trigger_at: int, ent: Span) -> bool:
+        """"in X", "into optical-switching startup X": only words describing X stand
+        between the preposition and the name, not "a plant in Cheongju for Nvidia"."""
+        for k in range(ent.start - 1, max(trigger_at, ent.start - INTO_REACH) - 1, -1):
+            if lower[k] in ("in", "into", "to"):
+                return True
+            if lower[k] in INTO_BLOCKERS or doc[k].ent_type_ in ("ORG", "MONEY", "GPE"):
+                return False
+        return False
 
     def _described_by(self, doc: Doc, lower: list[str], ent: Span) -> bool:
         """"Temasek-backed Lumora": the ORG describes the company that follows it."""
@@ -420,7 +460,8 @@ class DealFinder(KnowledgeComponent):
     def _round(text: str) -> str | None:
         m = ROUND.search(text)
         if not m:
-            return None
+            short = SHORT_ROUND.search(text)
+            return f"series_{short.group(1).lower()}" if short else None
         if m.group(2):
             return f"series_{m.group(2).lower()}"
         return m.group(1).lower().replace("-", "_")

@@ -4,7 +4,9 @@ Launch news names new parts and models with product codes ("CV-9", "K2",
 "Argo-2", "Sutra-13B"). A code-shaped token becomes a CHIP or a MODEL by the
 nearest telling word around it (accelerator, chip, nm process vs. model,
 parameters, context window); the label then holds for the code everywhere in
-the document. Catalogue names followed by a version or size ("Mistral Large"
+the document. Names without a code are taken where a launch introduces them:
+"released Sable 4, a ... model", "its flagship model, Zephyr Ultra,", "a chip
+called Talon". Catalogue names followed by a version or size ("Mistral Large"
 + "3", "Qwen3" + "-235B") are extended to the full name.
 """
 
@@ -26,11 +28,22 @@ PRODUCT_CODE = re.compile(
 )
 VERSION = re.compile(r"^(?:v?\d{1,3}(?:\.\d{1,2})?[A-Za-z]?|\d{1,4}[BMK])$")
 WINDOW = 12
+NAME_REACH = 5  # tokens an introduced product name may span: "Kairo-Max 3", "Zephyr Ultra"
+HEAD_REACH = 16  # tokens after "released X," in which the kind of product must be named
+# Words that end the noun phrase describing an introduced product ("a 1.2T model with ...").
+PHRASE_ENDS = frozenset({",", ".", ";", ":", "with", "that", "which", "for", "designed", "built", "trained",
+                         "and", "—", "–", "(", "to", "on", "in", "at", "by", "from"})
+UNDECIDED = "PRODUCT"
+# Words after which a name and an apposition describe a product ("With Tern, its ... accelerator").
+APPOSITION_OPENERS = frozenset({"with", "over", "than", "from", "of", "and", "on", "using", "to", "like", "is", "for"})
+INTRO_DETERMINERS = frozenset({"the", "its", "their", "a", "an", "new"})
+OWNER_WORDS = frozenset({"its", "the", "their", "'s", "’s", "new", "flagship", "latest"})
 # A size suffix such as "-70B" or "8B" is a parameter count: the code names a model.
 MODEL_SIZE = re.compile(r"\d(?:\.\d)?[BM]$")
 MODEL_WORDS = ("model", "models", "llm", "llms", "parameters", "parameter", "parameter-", "open-weights",
                "open-weight", "weights", "weight", "mixture", "experts", "chatbot", "agent", "agents", "context", "tokens", "reasoning", "multimodal", "vla")
-CHIP_WORDS = ("nm", "nanometer", "nanometre", "transistors", "hbm", "hbm3e", "hbm4", "tape", "wafer", "card",
+CHIP_WORDS = ("nm", "nanometer", "nanometre", "transistors", "hbm", "hbm2e", "hbm3", "hbm3e", "hbm4", "hbm4e",
+              "lpddr5", "lpddr5x", "gddr6", "gddr7", "tape", "wafer", "card",
               "cards", "silicon", "die", "package", "sram", "tsmc", "foundry", "fabricated", "teraflops",
               "petaflops", "tops")
 
@@ -49,6 +62,17 @@ class ProductFinder(KnowledgeComponent):
         self.process_nouns = Phrases(self.nlp, cues.get("process_nouns", ()))
         self.system_nouns = Phrases(self.nlp, cues.get("system_nouns", ()))
         self.variant_words = frozenset(cues.get("variant_words", ()))
+        self.company_suffixes = frozenset(cues.get("legal_suffixes", ()))
+        # "TSMC's N3E", "N3P": a foundry's process, never a chip
+        self.process_names = frozenset(cues.get("process_names", ()))
+        self.foundries = frozenset(cues.get("foundries", ()))
+        self.launch_verbs = Phrases(self.nlp, cues.get("launch_verbs", ()))
+        self.naming_words = Phrases(self.nlp, cues.get("naming_words", ()))
+        self.chip_nouns = Phrases(self.nlp, cues.get("chip_nouns", ()))
+        self.model_nouns = Phrases(self.nlp, cues.get("model_nouns", ()))
+        self.product_nouns = Phrases(self.nlp, cues.get("product_nouns", ()))
+        self.not_product = self.not_names | frozenset(cues.get("weekdays", ()))
+        self.common = frozenset(cues.get("common_words", ())) | frozenset(cues.get("generic_modifiers", ()))
 
     def _kind(self, doc: Doc, start: int, end: int) -> tuple[str | None, int]:
         """The label of the nearest telling word around one mention, and its distance."""
@@ -82,7 +106,12 @@ class ProductFinder(KnowledgeComponent):
                 continue
             if self.process_nouns.starting_at(lower, span.end) or self.system_nouns.starting_at(lower, span.end):
                 continue  # "TSMC's N3P process", "the HX-2 server": a process or a whole system
+            if span.text in self.process_names or self._after_foundry(lower, span.start):
+                continue
             candidates.append((span.start, span.end))
+        # "Fabric9 Inc.", "Fabric9, Inc.": a code with a company suffix names the company, everywhere.
+        companies = {doc[s:e].text for s, e in candidates if self._suffix_follows(doc, e)}
+        candidates = [(s, e) for s, e in candidates if doc[s:e].text not in companies]
         # One label per code for the whole document: the closest cue over all its mentions.
         closest: dict[str, tuple[int, str]] = {}
         for start, end in candidates:
@@ -95,9 +124,143 @@ class ProductFinder(KnowledgeComponent):
             kind = labels.get(doc[start:end].text)
             if kind:
                 spans.append(Span(doc, start, end, label=kind, span_id=doc[start:end].text))
+        # A launch's own words about a name outrank a code inside it ("the Helios H2, its ... accelerator").
+        introduced = self._introduced(doc)
+        add_entities(doc, introduced, replace=False)
+        # "The H2e is configured with ...": a code on its own is short for the name it ended.
+        full = {ent[-1].text: ent.ent_id_ for ent in introduced if len(ent) > 1}
+        spans = [Span(doc, s.start, s.end, label=s.label_, span_id=full.get(s.text, s.ent_id_)) for s in spans]
         add_entities(doc, spans, replace=False)
         self._extend_versions(doc)
         return doc
+
+    def _kind_of_noun(self, lower: list[str], i: int) -> tuple[str | None, int]:
+        """The kind of product a chip or model noun at ``i`` names, and its length."""
+        n = self.chip_nouns.starting_at(lower, i)
+        if n:
+            return "CHIP", n
+        n = self.model_nouns.starting_at(lower, i)
+        return ("MODEL", n) if n else (None, 0)
+
+    def _name_end(self, doc: Doc, start: int, in_ent: list[bool]) -> int:
+        """End of a product name opening at ``start``: capitalised words, codes and
+        version numbers, glued hyphens ("Kairo-Max 3"); ``start`` when there is none."""
+        first = doc[start].text
+        if in_ent[start] or not first[:1].isupper() or doc[start].lower_ in self.not_product:
+            return start
+        end = start + 1
+        while end < len(doc) and end - start < NAME_REACH and not in_ent[end] and not doc[end].is_sent_start:
+            tok = doc[end]
+            glued = not doc[end - 1].whitespace_
+            if tok.text == "-" and glued and not tok.whitespace_ and end + 1 < len(doc):
+                end += 1
+                continue
+            if tok.text[:1].isupper() or tok.like_num and len(tok.text) <= 4 and "," not in tok.text \
+                    or VERSION.match(tok.text) or glued and doc[end - 1].text == "-" and tok.text[:1].isalnum():
+                end += 1
+                continue
+            break
+        return end if doc[end - 1].text != "-" else end - 1
+
+    def _described_as(self, doc: Doc, lower: list[str], at: int) -> str | None:
+        """The kind named by the phrase after "X, ": "a reasoning model with ..." -> MODEL."""
+        if at >= len(doc) or lower[at] not in ("a", "an", "its", "the", "their", "his", "her"):
+            return None
+        for k in range(at + 1, min(len(doc), at + 1 + HEAD_REACH)):
+            if lower[k] in PHRASE_ENDS or doc[k].is_sent_start:
+                break
+            kind, _ = self._kind_of_noun(lower, k)
+            if kind:
+                return kind
+            if self.product_nouns.starting_at(lower, k):
+                # "an air-cooled variant for standard servers": the nearest cue says which
+                # kind, or else the product it is a variant of
+                return self._kind(doc, at - 1, at)[0] or UNDECIDED
+        return None
+
+    def _introduced(self, doc: Doc) -> list[Span]:
+        """Names that launch news introduces, labelled everywhere in the document."""
+        in_ent = entity_mask(doc)
+        lower = [t.lower_ for t in doc]
+        found: dict[tuple[str, ...], str] = {}
+        for i in range(len(doc)):
+            verb = self.launch_verbs.starting_at(lower, i)
+            if verb:
+                # "released Sable 4, a 1.2-trillion-parameter model with ...", "announced the Helios H2, its ..."
+                start = i + verb
+                while start < len(doc) and lower[start] in INTRO_DETERMINERS:
+                    start += 1
+                end = self._name_end(doc, start, in_ent) if start < len(doc) else start
+                if end > start and end < len(doc) and lower[end] == ",":
+                    kind = self._described_as(doc, lower, end + 1)
+                    if kind:
+                        found.setdefault(tuple(t.text for t in doc[start:end]), kind)
+                continue
+            if i > 0 and lower[i - 1] in APPOSITION_OPENERS and doc[i].text[:1].isupper():
+                # "With Tern, its second-generation accelerator, ...", "over Petrel, the first-generation part"
+                end = self._name_end(doc, i, in_ent)
+                if end > i and end < len(doc) and lower[end] == "," and end + 1 < len(doc) \
+                        and lower[end + 1] in ("its", "the", "their") \
+                        and not all(w in self.common for w in lower[i:end]):
+                    kind = self._described_as(doc, lower, end + 1)
+                    if kind:
+                        found.setdefault(tuple(t.text for t in doc[i:end]), kind)
+            kind, n = self._kind_of_noun(lower, i)
+            if not kind:
+                # "its photonic matrix engine, called Lyra,": a product noun that says
+                # nothing of the kind; the nearest cue decides ("7nm process").
+                n = self.product_nouns.starting_at(lower, i)
+                if not n:
+                    continue
+            elif i > 1 and lower[i - 1] != "-":
+                # "its Halcyon-Serve model": a new name right before the kind of product
+                start = i - 1
+                while start > 0 and i - start < NAME_REACH and not in_ent[start - 1] and (
+                        doc[start - 1].text[:1].isupper() or doc[start - 1].text == "-"):
+                    start -= 1
+                if start < i and self._name_end(doc, start, in_ent) == i and lower[start - 1] in OWNER_WORDS \
+                        and not all(w in self.common for w in lower[start:i]):
+                    found.setdefault(tuple(t.text for t in doc[start:i]), kind)
+            # "its flagship model, Zephyr Ultra, has"; "an inference chip called Talon"
+            k = i + n
+            comma = k < len(doc) and lower[k] == ","
+            k += comma
+            named = self.naming_words.starting_at(lower, k) if k < len(doc) else 0
+            start = k + named
+            if start >= len(doc) or not (named or comma):
+                continue
+            end = self._name_end(doc, start, in_ent)
+            closes = end < len(doc) and (lower[end] in (",", ".", ";") or (named and not doc[end].text[:1].isupper()))
+            if end > start and closes and (named or lower[end] == ","):
+                kind = kind or self._kind(doc, start, end)[0]
+                if kind:
+                    found.setdefault(tuple(t.text for t in doc[start:end]), kind)
+        # "the Helios H2e, an air-cooled variant": the kind of the product whose name it extends
+        kinds = {tokens[0]: kind for tokens, kind in found.items() if kind != UNDECIDED}
+        kinds.update({e[0].text: e.label_ for e in doc.ents if e.label_ in ("CHIP", "MODEL")})
+        found = {tokens: kinds.get(tokens[0], kind) if kind == UNDECIDED else kind for tokens, kind in found.items()}
+        found = {tokens: kind for tokens, kind in found.items() if kind != UNDECIDED}
+        if not found:
+            return []
+        spans = []
+        for i in range(len(doc)):
+            for tokens, kind in found.items():
+                j = i + len(tokens)
+                if j <= len(doc) and not any(in_ent[i:j]) and tuple(t.text for t in doc[i:j]) == tokens \
+                        and not (j < len(doc) and doc[j].text[:1].isupper() and doc[j - 1].whitespace_):
+                    spans.append(Span(doc, i, j, label=kind, span_id=doc[i:j].text))
+        return spans
+
+    def _after_foundry(self, lower: list[str], start: int) -> bool:
+        k = start - 1
+        if k >= 0 and lower[k] in ("'s", "’s", "("):
+            k -= 1
+        return k >= 0 and lower[k] in self.foundries and lower[k + 1] in ("'s", "’s")
+
+    def _suffix_follows(self, doc: Doc, end: int) -> bool:
+        if end < len(doc) and doc[end].text == ",":
+            end += 1
+        return end < len(doc) and doc[end].text in self.company_suffixes and doc[end - 1].whitespace_ != ""
 
     @staticmethod
     def _seen_elsewhere(doc: Doc, text: str) -> bool:

@@ -78,7 +78,8 @@ class SentenceSplitter:
         last = doc[j]
         first_char = token.text[:1]
         if last.text in TERMINALS:
-            return not first_char.islower()
+            # "Aether.Grid", "Node.js": a full stop with no space after it is inside a word.
+            return not first_char.islower() and bool(doc[i - 1].whitespace_ or doc[i - 1].is_space or j < i - 1)
         if len(last.text) == 2 and last.text[0].isupper() and last.text[1] == "." and j > 0 \
                 and doc[j - 1].lower_ in LETTERED:
             # "a Series A." ends the sentence; English keeps "A." whole as an initial

@@ -8,7 +8,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.components.base import KnowledgeComponent, add_entities
 from pipeline.components.phrases import Phrases
-from pipeline.parsing.specs import find_specs
+from pipeline.parsing.specs import find_specs, find_table_specs
 
 SUBJECT_LABELS = frozenset({"CHIP", "MODEL"})
 # How many earlier sentences may hold the subject ("The chip pairs with 44GB...").
@@ -21,6 +21,9 @@ MODEL_ATTRIBUTES = frozenset({"parameters", "context_window", "training_tokens"}
 SITE_REACH = 6
 # How far back from a figure an appositive may open (", a 5nm part").
 APPOSITIVE_REACH = 5
+# Tokens from a comparison word to the chip it compares with ("up from 192GB on the B200").
+COMPARISON_REACH = 6
+ASIDE_REACH = 12
 
 
 @Language.factory("infra_specs", default_config={})
@@ -35,12 +38,18 @@ class SpecFinder(KnowledgeComponent):
         self.comparison = Phrases(self.nlp, cues.get("comparison_words", ()))
         self.workload = frozenset(cues.get("workload_words", ()))
         self.anaphor = Phrases(self.nlp, cues.get("subject_anaphors", ()))
+        # "as" and "like" compare only right before a name; the rest reach further.
+        self.far_comparison = Phrases(self.nlp, [w for w in cues.get("comparison_words", ()) if w not in ("as", "like")])
+        self.naming = frozenset(w for phrase in cues.get("naming_words", ()) for w in phrase.split())
 
     def __call__(self, doc: Doc) -> Doc:
         protected = [e for e in doc.ents if e.label_ in PROTECTED]
         lower = [t.lower_ for t in doc]
         spans, records = [], []
         matches = find_specs(doc.text, self.knowledge)
+        # A spec table says outright which product each figure belongs to.
+        table = find_table_specs(doc.text, self.knowledge)
+        matches = [m for m in matches if not any(t.start < m.end and m.start < t.end for t in table)]
         # Sentences that state figures go on describing the subject named before
         # them ("Key specs:" and a list), so they do not use up the lookback.
         figure_sents = set()
@@ -64,9 +73,31 @@ class SpecFinder(KnowledgeComponent):
                 "sentence": span.sent.text.strip(),
                 **match.spec.model_dump(),
             })
+        for cell in table:
+            span = doc.char_span(cell.start, cell.end, label="SPEC", alignment_mode="expand")
+            if span is None or any(e.start < span.end and span.start < e.end for e in protected):
+                continue
+            spans.append(span)
+            records.append({
+                "start_char": span.start_char,
+                "end_char": span.end_char,
+                "text": span.text,
+                "subject": self._table_subject(doc, cell),
+                "sentence": span.sent.text.strip(),
+                **cell.spec.model_dump(),
+            })
+        records.sort(key=lambda r: r["start_char"])
         add_entities(doc, spans, replace=True)
         doc._.specs = self._without_headline_repeats(doc, records)
         return doc
+
+    def _table_subject(self, doc: Doc, cell) -> str:
+        """The catalogue's name for a row's product where it knows one, else the cell as written."""
+        end = cell.subject_start + len(cell.subject)
+        for ent in doc.ents:
+            if ent.label_ in SUBJECT_LABELS and ent.start_char < end and cell.subject_start < ent.end_char:
+                return self._name(ent)
+        return cell.subject.strip("*_` ")
 
     def _about_a_site(self, lower: list[str], span: Span) -> bool:
         """"rack densities of up to 140 kW", "a 300 MW campus": a building's figure, not a part's."""
@@ -105,9 +136,17 @@ class SpecFinder(KnowledgeComponent):
                     return self._name(on[0])
             first = [e for e in span.sent.ents if e.label_ in SUBJECT_LABELS and e.end <= span.start
                      and self._eligible(doc, lower, e, span)]
+            # "On a single B300 server, its Halcyon-Serve model runs at ...": the
+            # hardware in an opening phrase is the setting, not the subject.
+            while len(first) > 1 and self._in_opener(doc, first[0], span):
+                first.pop(0)
             if first:
                 return self._name(first[0])
             return self._nearest(doc, lower, span, SUBJECT_LABELS, figure_sents)
+        # "up from 192GB on the B200": a figure stated for the chip named right after it
+        on = self._figure_on(doc, lower, span)
+        if on is not None:
+            return self._name(on)
         preferred = "MODEL" if spec.attribute in MODEL_ATTRIBUTES else "CHIP"
         return (self._nearest(doc, lower, span, {preferred}, figure_sents)
                 or self._nearest(doc, lower, span, SUBJECT_LABELS, figure_sents))
@@ -127,17 +166,60 @@ class SpecFinder(KnowledgeComponent):
             return next(e for e in doc.ents if e.start <= before.i < e.end)
         return None
 
+    @staticmethod
+    def _figure_on(doc: Doc, lower: list[str], span: Span) -> Span | None:
+        k = span.end
+        if k >= span.sent.end or lower[k] not in ("on", "for", "in"):
+            return None
+        k += 1
+        while k < span.sent.end and k - span.end <= 3 and lower[k] in ("the", "a", "an", "its", "each") or \
+                k < span.sent.end and doc[k].ent_type_ == "ORG" or k < span.sent.end and lower[k] in ("'s", "’s"):
+            k += 1
+        if k < span.sent.end and doc[k].ent_type_ == "CHIP" and doc[k].ent_iob_ == "B":
+            return next(e for e in doc.ents if e.start == k)
+        return None
+
     def _eligible(self, doc: Doc, lower: list[str], ent: Span, span: Span) -> bool:
         """Not the object of a comparison ("as fast as Tern-1") nor the workload a
         figure was measured on ("2,400 tokens per second on Mistral Large 2")."""
+        # "the MI300X, which launched with 192GB": a clause that describes the name
+        if ent.end + 1 < span.start and lower[ent.end] == "," and lower[ent.end + 1] in ("which", "whose"):
+            return True
         k = ent.start - 1
         while k >= ent.sent.start and (lower[k] in ("the", "its", "their", "'s", "’s") or doc[k].ent_type_ == "ORG"):
             k -= 1
         if k >= ent.sent.start and self.comparison.ending_at(lower, k + 1):
             return False
+        if ent.end <= span.start and self._aside_or_compared(doc, lower, ent):
+            return False  # "up from 192GB on the B200, while bandwidth holds at 8 TB/s"
         if ent.start >= span.end and any(lower[j] in self.workload for j in range(max(span.end, ent.start - 3), ent.start)):
             return False
         return True
+
+    def _aside_or_compared(self, doc: Doc, lower: list[str], ent: Span) -> bool:
+        sent = ent.sent
+        lo = max(sent.start, ent.start - COMPARISON_REACH)
+        if any(self.far_comparison.ending_at(lower, j) for j in range(lo, ent.start + 1)):
+            return True
+        # An aside describes something else: ", the mid-cycle refresh of last year's B200,".
+        # A bare name between commas (", Ironwood,") is an appositive naming the subject.
+        k = ent.start - 1
+        while k > max(sent.start, ent.start - ASIDE_REACH) and lower[k] != ",":
+            k -= 1
+        if lower[k] != "," or k == ent.start - 1 or lower[k + 1] not in ("the", "a", "an", "its", "their", "last"):
+            return False
+        between = doc[k + 1 : ent.start]
+        if any(t.ent_type_ in ("SPEC", "MONEY", "CHIP", "MODEL") for t in between):
+            return False  # a clause of its own, not a descriptive aside
+        words = [t for t in between if t.lower_ not in ("the", "a", "an", "'s", "’s") and t.lower_ not in self.naming
+                 and not t.ent_type_]
+        return bool(words) and ent.end < sent.end and lower[ent.end] in (",", ")")
+
+    @staticmethod
+    def _in_opener(doc: Doc, ent: Span, span: Span) -> bool:
+        sent = ent.sent
+        return (doc[sent.start].is_stop and not any(t.text == "," for t in doc[sent.start : ent.start])
+                and any(t.text == "," for t in doc[ent.end : span.start]))
 
     @staticmethod
     def _in_aside(doc: Doc, ent: Span, span: Span) -> bool:
@@ -162,12 +244,19 @@ class SpecFinder(KnowledgeComponent):
             return self._name(after[0])
         k = sent.start - 1
         seen = 0
+        fallback = None
         while k >= 0 and seen < LOOKBACK_SENTENCES:
             prev = doc[k].sent
             cands = [e for e in prev.ents if e.label_ in labels]
-            if cands:
-                return self._name(cands[-1])
+            # "Nvidia's B300, the refresh of last year's B200, is ...", "up from 192GB on the
+            # B200": what an aside or a comparison names is not what the text goes on about.
+            topical = [e for e in cands if not self._aside_or_compared(doc, lower, e)]
+            if topical:
+                return self._name(topical[-1])
+            fallback = fallback or (cands[-1] if cands else None)
             k = prev.start - 1
             if not doc[prev.start].is_space and prev.start not in figure_sents:
                 seen += 1
-        return self._name(after[0]) if after else None
+        if after:
+            return self._name(after[0])
+        return self._name(fallback) if fallback is not None else None

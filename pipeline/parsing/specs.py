@@ -19,6 +19,7 @@ from pipeline.records import Spec
 TOKEN_CONTEXT_WINDOW = 60
 PRECISION = re.compile(r"(?<![\w])(?:FP4|FP6|FP8|FP16|FP32|FP64|BF16|TF32|INT4|INT8|MXFP4|MXFP6|NVFP4)(?![\w])", re.I)
 CONTEXT_CUE = re.compile(r"context", re.I)
+SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]|\n\s*\n")
 TRAINING_CUE = re.compile(r"(?<![\w])(?:train\w*|pre-?train\w*|dataset|corpus)(?![\w])", re.I)
 
 
@@ -78,6 +79,8 @@ def _token_attribute(text: str, start: int, end: int) -> str | None:
         for m in cue.finditer(text, lo, min(len(text), end + TOKEN_CONTEXT_WINDOW)):
             dist = start - m.end() if m.end() <= start else m.start() - end
             between = text[m.end():start] if m.end() <= start else text[end:m.start()]
+            if SENTENCE_BREAK.search(between):
+                continue  # "... a context window of 512K tokens. It was trained on ...": another sentence
             if "," in between or ";" in between:
                 dist += TOKEN_CONTEXT_WINDOW  # a cue in another clause counts less
             if 0 <= dist < best_dist or (dist < 0 and best_dist > 0):
@@ -147,6 +150,119 @@ def _labelled_specs(text: str, g: SpecGrammar, found: list[SpecMatch]) -> list[S
                     qualifier=qualifier)
         extra.append(SpecMatch(m.start("num"), m.end(), spec))
     return extra
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A figure read from a spec table, with the cell naming what it describes."""
+    start: int
+    end: int
+    subject: str
+    subject_start: int
+    spec: Spec
+
+
+PIPE_ROW = re.compile(r"^\s*\|?(?:[^|\n]*\|){2,}[^|\n]*$")
+RULE_CELL = re.compile(r"^[\s:|=+-]*$")
+COLUMN_GAP = re.compile(r"\s{2,}|\t")
+
+
+def _cells(line: str, offset: int) -> list[tuple[str, int]]:
+    """Cells of a table line with their offsets: pipe tables, or columns set apart by
+    two or more spaces ("  Rubin      Nvidia      288GB HBM4")."""
+    if PIPE_ROW.match(line):
+        cells, start = [], 0
+        for part in line.split("|"):
+            text = part.strip()
+            cells.append((text, offset + start + (len(part) - len(part.lstrip()))))
+            start += len(part) + 1
+        if not line.strip().startswith("|"):
+            return cells
+        return cells[1:-1] if line.strip().endswith("|") else cells[1:]
+    parts, start = [], 0
+    for m in COLUMN_GAP.finditer(line):
+        if m.start() > start:
+            parts.append((line[start:m.start()], offset + start))
+        start = m.end()
+    if start < len(line):
+        parts.append((line[start:], offset + start))
+    return [(t.strip(), o) for t, o in parts if t.strip()] if len(parts) >= 3 else []
+
+
+def _column_record(header: str, g: SpecGrammar) -> dict | None:
+    """The unit record a column header names: "Context window (tokens)" -> context_window."""
+    words = " ".join(re.sub(r"\([^)]*\)", " ", header).replace("*", " ").lower().split())
+    return g.labels.get(words)
+
+
+def _cell_spec(cell: str, record: dict | None, g: SpecGrammar, knowledge: Knowledge | None) -> tuple[int, int, Spec] | None:
+    found = find_specs(cell, knowledge)
+    if record is not None:
+        found = [f for f in found if f.spec.attribute == record["attribute"]] or (found if not found else [])
+    if found:
+        return found[0].start, found[0].end, found[0].spec
+    if record is None:
+        return None
+    m = re.match(rf"\s*(?P<num>{DIGITS})\s?(?P<mag>{g.numbers.magnitude})?(?![\w.,])", cell, re.IGNORECASE)
+    number = number_value(m.group("num"), g.numbers) if m else None
+    if number is None:
+        return None
+    value = number * multiplier_value(m.group("mag"), g.numbers) * Decimal(str(record["factor"]))
+    return m.start("num"), m.end(), Spec(attribute=record["attribute"], value=as_number(value),
+                                         unit=record.get("canonical", record["unit"]), qualifier="exact")
+
+
+def find_table_specs(text: str, knowledge: Knowledge | None = None) -> list[TableSpec]:
+    r"""Figures in spec tables: a header row names the attributes and the first cell
+    of each row the product, or (one product per column) the other way round.
+
+    >>> table = "| Model | Parameters | Context window (tokens) |\n|---|---|---|\n| Kestrel-9 | 9B | 128K |"
+    >>> [(t.subject, t.spec.attribute, t.spec.value) for t in find_table_specs(table)]
+    [('Kestrel-9', 'parameters', 9000000000.0), ('Kestrel-9', 'context_window', 128000.0)]
+    >>> [(t.subject, t.spec.attribute) for t in find_table_specs("| | Marrow |\n|---|---|\n| TDP | 700W |")]
+    [('Marrow', 'power')]
+    """
+    g = spec_grammar(knowledge)
+    blocks: list[list[list[tuple[str, int]]]] = []
+    previous_end = -2
+    for m in re.finditer(r"[^\n]+", text):
+        cells = _cells(m.group(), m.start())
+        if len(cells) < 2:
+            previous_end = -2
+            continue
+        if all(RULE_CELL.match(c) for c, _ in cells):
+            previous_end = m.end()
+            continue
+        if m.start() != previous_end + 1 or not blocks:
+            blocks.append([])
+        blocks[-1].append(cells)
+        previous_end = m.end()
+    found: list[TableSpec] = []
+    for rows in blocks:
+        # A caption row ("| Halcyon-3 at a glance | | |") may stand above the header.
+        first = next((i for i, row in enumerate(rows) if any(_column_record(c, g) for c, _ in row[1:])), 0)
+        rows = rows[first:]
+        if len(rows) < 2:
+            continue
+        header = rows[0]
+        columns = [_column_record(c, g) for c, _ in header]
+        if any(columns[1:]):
+            # one product per row
+            for row in rows[1:]:
+                subject, subject_at = row[0]
+                for (cell, at), record in zip(row[1:], columns[1:]):
+                    read = _cell_spec(cell, record, g, knowledge) if subject else None
+                    if read:
+                        found.append(TableSpec(at + read[0], at + read[1], subject, subject_at, read[2]))
+        elif any(_column_record(row[0][0], g) for row in rows[1:]):
+            # one product per column: "| | Marrow |" then "| TDP | 700W |"
+            for row in rows[1:]:
+                record = _column_record(row[0][0], g)
+                for (cell, at), (subject, subject_at) in zip(row[1:], header[1:]):
+                    read = _cell_spec(cell, record, g, knowledge) if subject else None
+                    if read:
+                        found.append(TableSpec(at + read[0], at + read[1], subject, subject_at, read[2]))
+    return found
 
 
 def parse_spec(text: str, knowledge: Knowledge | None = None) -> Spec | None:
