@@ -33,6 +33,7 @@ HEAD_REACH = 16  # tokens after "released X," in which the kind of product must 
 # Words that end the noun phrase describing an introduced product ("a 1.2T model with ...").
 PHRASE_ENDS = frozenset({",", ".", ";", ":", "with", "that", "which", "for", "designed", "built", "trained",
                          "and", "—", "–", "(", "to", "on", "in", "at", "by", "from"})
+Named = tuple[tuple[str, ...], str]  # a product name's tokens and its label
 UNDECIDED = "PRODUCT"
 # Words after which a name and an apposition describe a product ("With Tern, its ... accelerator").
 APPOSITION_OPENERS = frozenset({"with", "over", "than", "from", "of", "and", "on", "using", "to", "like", "is", "for"})
@@ -184,66 +185,17 @@ class ProductFinder(KnowledgeComponent):
         lower = [t.lower_ for t in doc]
         found: dict[tuple[str, ...], str] = {}
         for i in range(len(doc)):
-            verb = self.launch_verbs.starting_at(lower, i)
-            if verb:
-                # "released Sable 4, a 1.2-trillion-parameter model with ...", "announced the Helios H2, its ..."
-                start = i + verb
-                while start < len(doc) and lower[start] in INTRO_DETERMINERS:
-                    start += 1
-                end = self._name_end(doc, start, in_ent) if start < len(doc) else start
-                if end > start and end < len(doc) and lower[end] == ",":
-                    kind = self._described_as(doc, lower, end + 1)
-                    if kind:
-                        found.setdefault(tuple(t.text for t in doc[start:end]), kind)
-                continue
-            if i > 0 and lower[i - 1] in APPOSITION_OPENERS and doc[i].text[:1].isupper():
-                # "With Tern, its second-generation accelerator, ...", "over Petrel, the first-generation part"
-                end = self._name_end(doc, i, in_ent)
-                if end > i and end < len(doc) and lower[end] == "," and end + 1 < len(doc) \
-                        and lower[end + 1] in ("its", "the", "their") \
-                        and not all(w in self.common for w in lower[i:end]):
-                    kind = self._described_as(doc, lower, end + 1)
-                    if kind:
-                        found.setdefault(tuple(t.text for t in doc[i:end]), kind)
-            kind, n = self._kind_of_noun(lower, i)
-            if not kind:
-                # "its photonic matrix engine, called Lyra,": a product noun that says
-                # nothing of the kind; the nearest cue decides ("7nm process").
-                n = self.product_nouns.starting_at(lower, i)
-                if not n:
-                    continue
-            elif i > 1 and lower[i - 1] != "-":
-                # "its Halcyon-Serve model": a new name right before the kind of product
-                start = i - 1
-                while start > 0 and i - start < NAME_REACH and not in_ent[start - 1] and (
-                        doc[start - 1].text[:1].isupper() or doc[start - 1].text == "-"):
-                    start -= 1
-                if start < i and self._name_end(doc, start, in_ent) == i and lower[start - 1] in OWNER_WORDS \
-                        and not all(w in self.common for w in lower[start:i]):
-                    found.setdefault(tuple(t.text for t in doc[start:i]), kind)
-            # "its flagship model, Zephyr Ultra, has"; "an inference chip called Talon"
-            k = i + n
-            comma = k < len(doc) and lower[k] == ","
-            k += comma
-            named = self.naming_words.starting_at(lower, k) if k < len(doc) else 0
-            start = k + named
-            if start >= len(doc) or not (named or comma):
-                continue
-            end = self._name_end(doc, start, in_ent)
-            closes = end < len(doc) and (lower[end] in (",", ".", ";") or (named and not doc[end].text[:1].isupper()))
-            if end > start and closes and (named or lower[end] == ","):
-                kind = kind or self._kind(doc, start, end)[0]
-                if kind:
-                    found.setdefault(tuple(t.text for t in doc[start:end]), kind)
+            for name in (self._after_launch_verb(doc, lower, i, in_ent) or self._apposed(doc, lower, i, in_ent),
+                         *self._around_noun(doc, lower, i, in_ent)):
+                if name is not None:
+                    found.setdefault(*name)
         # "the Helios H2e, an air-cooled variant": the kind of the product whose name it extends
         kinds = {tokens[0]: kind for tokens, kind in found.items() if kind != UNDECIDED}
         kinds.update({e[0].text: e.label_ for e in doc.ents if e.label_ in ("CHIP", "MODEL")})
         found = {tokens: kinds.get(tokens[0], kind) if kind == UNDECIDED else kind for tokens, kind in found.items()}
         found = {tokens: kind for tokens, kind in found.items() if kind != UNDECIDED}
-        if not found:
-            return []
         spans = []
-        for i in range(len(doc)):
+        for i in range(len(doc) if found else 0):
             for tokens, kind in found.items():
                 j = i + len(tokens)
                 if j <= len(doc) and not any(in_ent[i:j]) and tuple(t.text for t in doc[i:j]) == tokens \
@@ -251,11 +203,69 @@ class ProductFinder(KnowledgeComponent):
                     spans.append(Span(doc, i, j, label=kind, span_id=doc[i:j].text))
         return spans
 
+    def _after_launch_verb(self, doc: Doc, lower: list[str], i: int, in_ent: list[bool]) -> Named | None:
+        """"released Sable 4, a 1.2-trillion-parameter model with ...", "announced the Helios H2, its ..."."""
+        verb = self.launch_verbs.starting_at(lower, i)
+        if not verb:
+            return None
+        start = i + verb
+        while start < len(doc) and lower[start] in INTRO_DETERMINERS:
+            start += 1
+        end = self._name_end(doc, start, in_ent) if start < len(doc) else start
+        if end > start and end < len(doc) and lower[end] == ",":
+            kind = self._described_as(doc, lower, end + 1)
+            if kind:
+                return tuple(t.text for t in doc[start:end]), kind
+        return None
+
+    def _apposed(self, doc: Doc, lower: list[str], i: int, in_ent: list[bool]) -> Named | None:
+        """"With Tern, its second-generation accelerator, ...", "over Petrel, the first-generation part"."""
+        if i == 0 or lower[i - 1] not in APPOSITION_OPENERS or not doc[i].text[:1].isupper():
+            return None
+        end = self._name_end(doc, i, in_ent)
+        if end > i and end + 1 < len(doc) and lower[end] == "," and lower[end + 1] in ("its", "the", "their") \
+                and not all(w in self.common for w in lower[i:end]):
+            kind = self._described_as(doc, lower, end + 1)
+            if kind:
+                return tuple(t.text for t in doc[i:end]), kind
+        return None
+
+    def _around_noun(self, doc: Doc, lower: list[str], i: int, in_ent: list[bool]) -> tuple[Named | None, Named | None]:
+        """Names next to the kind of product: before it ("its Halcyon-Serve model") and
+        after it ("its flagship model, Zephyr Ultra, has", "an inference chip called Talon")."""
+        kind, n = self._kind_of_noun(lower, i)
+        before = None
+        if not kind:
+            # "its photonic matrix engine, called Lyra,": a product noun that says
+            # nothing of the kind; the nearest cue decides ("7nm process").
+            n = self.product_nouns.starting_at(lower, i)
+            if not n:
+                return None, None
+        elif i > 1 and lower[i - 1] != "-":
+            start = i - 1
+            while start > 0 and i - start < NAME_REACH and not in_ent[start - 1] and (
+                    doc[start - 1].text[:1].isupper() or doc[start - 1].text == "-"):
+                start -= 1
+            if start < i and self._name_end(doc, start, in_ent) == i and lower[start - 1] in OWNER_WORDS \
+                    and not all(w in self.common for w in lower[start:i]):
+                before = tuple(t.text for t in doc[start:i]), kind
+        k = i + n
+        comma = k < len(doc) and lower[k] == ","
+        k += comma
+        named = self.naming_words.starting_at(lower, k) if k < len(doc) else 0
+        start = k + named
+        if start >= len(doc) or not (named or comma):
+            return before, None
+        end = self._name_end(doc, start, in_ent)
+        closes = end < len(doc) and (lower[end] in (",", ".", ";") or (named and not doc[end].text[:1].isupper()))
+        if end > start and closes and (named or lower[end] == ","):
+            kind = kind or self._kind(doc, start, end)[0]
+            if kind:
+                return before, (tuple(t.text for t in doc[start:end]), kind)
+        return before, None
+
     def _after_foundry(self, lower: list[str], start: int) -> bool:
-        k = start - 1
-        if k >= 0 and lower[k] in ("'s", "’s", "("):
-            k -= 1
-        return k >= 0 and lower[k] in self.foundries and lower[k + 1] in ("'s", "’s")
+        return start >= 2 and lower[start - 1] in ("'s", "’s") and lower[start - 2] in self.foundries
 
     def _suffix_follows(self, doc: Doc, end: int) -> bool:
         if end < len(doc) and doc[end].text == ",":
