@@ -63,33 +63,23 @@ class SpecFinder(KnowledgeComponent):
                 continue
             if self._about_a_site(lower, span):
                 continue
-            subject = self._subject(doc, lower, span, match.spec, figure_sents)
             spans.append(span)
-            records.append({
-                "start_char": span.start_char,
-                "end_char": span.end_char,
-                "text": span.text,
-                "subject": subject,
-                "sentence": span.sent.text.strip(),
-                **match.spec.model_dump(),
-            })
+            records.append(self._record(span, self._subject(doc, lower, span, match.spec, figure_sents), match.spec))
         for cell in table:
             span = doc.char_span(cell.start, cell.end, label="SPEC", alignment_mode="expand")
             if span is None or any(e.start < span.end and span.start < e.end for e in protected):
                 continue
             spans.append(span)
-            records.append({
-                "start_char": span.start_char,
-                "end_char": span.end_char,
-                "text": span.text,
-                "subject": self._table_subject(doc, cell),
-                "sentence": span.sent.text.strip(),
-                **cell.spec.model_dump(),
-            })
+            records.append(self._record(span, self._table_subject(doc, cell), cell.spec))
         records.sort(key=lambda r: r["start_char"])
         add_entities(doc, spans, replace=True)
         doc._.specs = self._without_headline_repeats(doc, records)
         return doc
+
+    @staticmethod
+    def _record(span: Span, subject: str | None, spec) -> dict:
+        return {"start_char": span.start_char, "end_char": span.end_char, "text": span.text, "subject": subject,
+                "sentence": span.sent.text.strip(), **spec.model_dump()}
 
     def _table_subject(self, doc: Doc, cell) -> str:
         """The catalogue's name for a row's product where it knows one, else the cell as written."""
@@ -171,12 +161,13 @@ class SpecFinder(KnowledgeComponent):
         k = span.end
         if k >= span.sent.end or lower[k] not in ("on", "for", "in"):
             return None
+        # skip "the", "each", and a vendor with its possessive: "on Nvidia's B200"
         k += 1
-        while k < span.sent.end and k - span.end <= 3 and lower[k] in ("the", "a", "an", "its", "each") or \
-                k < span.sent.end and doc[k].ent_type_ == "ORG" or k < span.sent.end and lower[k] in ("'s", "’s"):
+        while k < span.sent.end and (lower[k] in ("the", "a", "an", "its", "each", "'s", "’s")
+                                     or doc[k].ent_type_ == "ORG"):
             k += 1
         if k < span.sent.end and doc[k].ent_type_ == "CHIP" and doc[k].ent_iob_ == "B":
-            return next(e for e in doc.ents if e.start == k)
+            return next(e for e in span.sent.ents if e.start == k)
         return None
 
     def _eligible(self, doc: Doc, lower: list[str], ent: Span, span: Span) -> bool:
