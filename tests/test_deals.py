@@ -53,6 +53,42 @@ ACROSS_SENTENCES = [
      {"company": "Polar Vault", "amount": 200e6}),
 ]
 
+# How news names a deal's investors: (text, fields the single deal must have).
+INVESTORS = [
+    # "X's venture arm, Y": the arm invests, not its parent.
+    ("Corvid Labs raised $60 million in a Series B led by Quorra's venture arm, Quorra Ventures, with "
+     "participation from Halvern's growth fund, Halvern Capital, and Ridgeback Partners.",
+     {"lead_investors": ["Quorra Ventures"], "investors": ["Quorra Ventures", "Halvern Capital", "Ridgeback Partners"]}),
+    # Backers named a few sentences after the deal, once other details came between.
+    ("Sable Forge raised $120 million in a Series C. The round was led by Halyard Ventures. The financing values "
+     "the company at $1.5 billion. Chief executive Ana Ruiz said the money would pay for hiring. Existing "
+     "investors Oakmere Capital and Tessel Partners also participated.",
+     {"lead_investors": ["Halyard Ventures"], "investors": ["Oakmere Capital", "Tessel Partners"]}),
+    ("Corvane Cloud secured a $400 million term loan from Deutsche Bank. Morgan Stanley acted as adviser. "
+     "The company will use it to buy servers. Brightline Capital and Oakmere Credit are among the other lenders.",
+     {"deal_type": "debt", "investors": ["Deutsche Bank", "Brightline Capital", "Oakmere Credit"]}),
+    # Lenders a borrower is talking to, and buyers of its notes.
+    ("Corvane Cloud is in talks with Banco Ribera and Calder Bank about a €900 million project financing.",
+     {"deal_type": "debt", "status": "talks", "investors": ["Banco Ribera", "Calder Bank"]}),
+    ("Kestrel Grid sold $80M of convertible notes to Oakmere Capital and Halyard Ventures.",
+     {"company": "Kestrel Grid", "deal_type": "debt", "investors": ["Oakmere Capital", "Halyard Ventures"]}),
+    # Investors who are expected to lead or join a round still being negotiated.
+    ("Veloxa is in talks to raise $300 million at a $4 billion valuation. Halyard Ventures is expected to lead "
+     "the round, and Quorra's growth fund Quorra Growth is set to participate.",
+     {"lead_investors": ["Halyard Ventures"], "investors": ["Halyard Ventures", "Quorra Growth"]}),
+    ("Orvane is in talks to raise $200 million. Paris-based investment firm Veldhaven is in discussions to lead "
+     "the round.",
+     {"lead_investors": ["Veldhaven"]}),
+    # Unknown names the role words before them introduce.
+    ("Polder Compute closed a €95 million Series A co-led by Halyard Ventures, with participation from "
+     "existing investor Pebblerun and the Dutch investment group Veldhaven.",
+     {"investors": ["Halyard Ventures", "Pebblerun", "Veldhaven"]}),
+    ("Tarnwell raised a $4.5 million pre-seed round from Tailwind and Haystack.",
+     {"investors": ["Tailwind", "Haystack"]}),
+    ("Tarnwell closed a $12 million seed round. Halyard Ventures led; Gravelpit and a handful of angels chipped in.",
+     {"lead_investors": ["Halyard Ventures"], "investors": ["Gravelpit"]}),
+]
+
 VALUATIONS = [
     ("Lumeral raised $90 million at a $1.2 billion valuation.", 1.2e9),
     ("Lumeral raised $90 million, valuing it at $1.2 billion.", 1.2e9),
@@ -108,6 +144,11 @@ def test_deals(nlp, text, expected):
 
 @pytest.mark.parametrize("text,expected", ACROSS_SENTENCES, ids=[c[0][:40] for c in ACROSS_SENTENCES])
 def test_deal_details_across_sentences(nlp, text, expected):
+    check(single_deal(nlp, text), expected)
+
+
+@pytest.mark.parametrize("text,expected", INVESTORS, ids=[c[0][:40] for c in INVESTORS])
+def test_investors(nlp, text, expected):
     check(single_deal(nlp, text), expected)
 
 

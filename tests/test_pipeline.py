@@ -70,6 +70,13 @@ COMPANIES = [
     ("k2 Compute (Nordic sovereign cloud) — closed a €30M bridge round from Northzone.", "k2 Compute"),
     ("VOLTRA (liquid cooling) — $150M Series C extension.", "VOLTRA"),
     ("Zürich-based Säntis Systems raised CHF 80 million.", "Säntis Systems"),
+    # A place before a bank's name, or after it, is part of the name.
+    ("The round was led by state-run lender Chile Development Bank.", "Chile Development Bank"),
+    ("Karmel Compute borrowed Rs 900 crore from State Bank of Poland and Halden Bank.", "State Bank of Poland"),
+    # Role words name the investor after them; a list ending in a deal verb names every member.
+    ("It closed a Series B with participation from existing shareholder Zürcher Kantonalbank.", "Zürcher Kantonalbank"),
+    ("Fernhill and Octavo Ventures also took part.", "Fernhill"),
+    ("Tarnwell closed a C$50 million Series A from Tailwind and Inovia Capital.", "Tailwind"),
 ]
 
 

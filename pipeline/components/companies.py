@@ -59,6 +59,7 @@ class CompanyFinder(KnowledgeComponent):
              "invests in", "invested in", "investing in", "merger with", "acquire", "acquires", "acquired",
              "acquiring", "buy", "buys", "bought", "snapped up", "arranged by", "provided by", "underwritten by",
              "funding from", "financing from", "investment from", "backing from", "support from", "capital from",
+             "in talks with", "in discussions with", "talks with", "discussions with",
              "led by", "co-led by", "from investors", "investors such as", "firms such as", "partnered with",
              "partnership with", "spun out of", "spinout of", "spun off from", "rival", "rivals", "competitor",
              "startups like", "startups such as", "companies like", "companies such as", "firms like",
@@ -68,6 +69,11 @@ class CompanyFinder(KnowledgeComponent):
         )
         self.company_nouns = Phrases(nlp, cues.get("company_nouns", ()))
         self.round_nouns = Phrases(nlp, cues.get("equity_nouns", ()))
+        self.debt_nouns = Phrases(nlp, cues.get("debt_nouns", ()))
+        self.crowds = Phrases(nlp, cues.get("investor_crowds", ()))
+        self.investor_roles = frozenset(cues.get("investor_roles", ()))
+        self.role_modifiers = frozenset(cues.get("investor_role_modifiers", ()))
+        self.institution_suffixes = frozenset(cues.get("institution_suffixes", ()))
         self.person_titles = frozenset(cues.get("person_titles", ()))
         self.person_after = frozenset(cues.get("person_after", ()))
         self.generic = frozenset(cues.get("generic_modifiers", ()))
@@ -228,7 +234,9 @@ class CompanyFinder(KnowledgeComponent):
         if doc[end - 1].text in self.org_suffixes:
             return False
         before = [t.lower_ for t in doc[max(0, start - 3) : start]]
-        if any(w in self.person_titles for w in before[-2:]):
+        # "existing investor Pebblerun": one word after a firm's role is the firm; "investor Jane Doe" is a person
+        if any(w in self.person_titles for w in before[-2:]) and not (
+                end - start == 1 and self._role_before([t.lower_ for t in doc[:start]], start)):
             return True
         after = [t.lower_ for t in doc[end : end + 4] if not t.is_punct]
         if end - start >= 2 and after[:1] and after[0] in self.person_after:
@@ -240,10 +248,17 @@ class CompanyFinder(KnowledgeComponent):
         return False
 
     # -- evidence ------------------------------------------------------
-    def _verb_after(self, doc: Doc, lower: list[str], end: int) -> bool:
+    def _verb_after(self, doc: Doc, lower: list[str], end: int, names: dict[int, int] | None = None) -> bool:
         i = end
         if i < len(doc) and lower[i] in POSSESSIVE:
             return False
+        # "Fernhill and Octavo Ventures also took part": the verb after a list names every member.
+        while names and i + 1 < len(doc) and lower[i] in (",", "and", "&"):
+            k = i + 1 if lower[i + 1] != "and" else i + 2
+            crowd = self.crowds.starting_at(lower, k) if lower[k - 1] == "and" else 0
+            if k not in names and not crowd:
+                break
+            i = names[k] if k in names else k + crowd
         # skip an appositive: "X, a Berlin-based startup, raised"
         if i < len(doc) and lower[i] == ",":
             k = i + 1
@@ -264,10 +279,56 @@ class CompanyFinder(KnowledgeComponent):
             steps += 1
         return bool(self.deal_verbs.starting_at(lower, i))
 
-    def _cue_before(self, lower: list[str], start: int) -> bool:
+    def _cue_before(self, doc: Doc, lower: list[str], start: int) -> bool:
         return bool(self.before_cues.ending_at(lower, start)) or (
             start >= 2 and lower[start - 1] in ("the", "a", "an") and bool(self.before_cues.ending_at(lower, start - 1))
-        ) or self._round_in(lower, start)
+        ) or self._round_in(lower, start) or self._funded_from(doc, lower, start) or self._role_before(lower, start)
+
+    def _funded_from(self, doc: Doc, lower: list[str], start: int) -> bool:
+        """"a $4.5 million pre-seed round from X", "$80M in debt from X": who the money comes from."""
+        if start < 2 or lower[start - 1] != "from":
+            return False
+        at = start - 1
+        return (bool(self.round_nouns.ending_at(lower, at)) or bool(self.debt_nouns.ending_at(lower, at))
+                or doc[at - 1].ent_type_ == "MONEY"
+                or at >= 2 and lower[at - 2] == "series" and len(lower[at - 1]) == 1)
+
+    def _role_before(self, lower: list[str], start: int) -> bool:
+        """"existing investor X", "state-run lender X": a role word with a modifier names a firm.
+        The modifier keeps out "investor Jane Doe", where the role is a person's."""
+        return start >= 2 and lower[start - 1] in self.investor_roles and lower[start - 2] in self.role_modifiers
+
+    def _names_around_places(self, doc: Doc) -> None:
+        """"Chile Development Bank", "State Bank of Poland": a place that opens or
+        closes an institution's name is part of it, not a place of its own."""
+        ents = list(doc.ents)
+        n = len(doc)
+        changed = False
+        for k, ent in enumerate(ents):
+            if ent.label_ != "GPE":
+                continue
+            # place first: "Chile Development Bank" (capitalised words up to an institution word)
+            j = ent.end
+            while j < n and j < ent.end + 3 and not doc[j].ent_type_ and self._namey(doc[j].text) \
+                    and doc[j].text not in self.institution_suffixes:
+                j += 1
+            if j < n and j > ent.end and doc[j].text in self.institution_suffixes and not doc[j].ent_type_ \
+                    and doc[j - 1].whitespace_:
+                ents[k] = Span(doc, ent.start, j + 1, label="ORG", span_id=doc[ent.start:j + 1].text)
+                changed = True
+                continue
+            # place last: "State Bank of Poland"
+            s = ent.start - 1
+            if s >= 2 and doc[s].lower_ == "of" and doc[s - 1].text in self.institution_suffixes and not doc[s - 1].ent_type_:
+                b = s - 1
+                while b > 0 and not doc[b - 1].ent_type_ and self._namey(doc[b - 1].text) and not doc[b - 1].is_sent_start \
+                        and doc[b - 1].lower_ not in self.months:
+                    b -= 1
+                if b < s - 1 or doc[b].is_sent_start or self._namey(doc[b].text):
+                    ents[k] = Span(doc, b, ent.end, label="ORG", span_id=doc[b:ent.end].text)
+                    changed = True
+        if changed:
+            doc.ents = [e for e in ents]
 
     def _round_in(self, lower: list[str], start: int) -> bool:
         """"led a S$200 million Series C in NeuroLoft": the company a round is in."""
@@ -352,6 +413,7 @@ class CompanyFinder(KnowledgeComponent):
     def __call__(self, doc: Doc) -> Doc:
         lower = [t.lower_ for t in doc]
         self._unglue_known_names(doc)
+        self._names_around_places(doc)
         self._investment_arms(doc, lower)
         in_ent = entity_mask(doc)
         title_case = {sent.start for sent in doc.sents if is_headline_case(sent)}
@@ -395,12 +457,14 @@ class CompanyFinder(KnowledgeComponent):
 
         found: dict[tuple[int, int], None] = {}
         cue_lists: list[tuple[int, int]] = []
+        names = {s: e for s, e in candidates}
+        names.update({e.start: e.end for e in doc.ents if e.label_ == "ORG"})
         for start, end in candidates:
-            if (self._suffixed(doc, start, end) or self._verb_after(doc, lower, end)
+            if (self._suffixed(doc, start, end) or self._verb_after(doc, lower, end, names)
                     or self._appositive(doc, lower, start, end) or self._possessive_deal(doc, lower, end, start)
                     or self._item_head(doc, lower, start, end)):
                 found[(start, end)] = None
-            elif self._cue_before(lower, start):
+            elif self._cue_before(doc, lower, start):
                 found[(start, end)] = None
                 cue_lists.append((start, end))
         # Lists after a cue or a known ORG: "led by A, with B, C and D".

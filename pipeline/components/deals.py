@@ -22,8 +22,10 @@ ROUND = re.compile(r"(?<![\w-])(pre-seed|seed|series\s+([a-h])(?![\w]))", re.I)
 # Newsletter shorthand: "$30M A, Sequoia lead", "$87M B @ $1.1B post": a round letter right after the amount.
 SHORT_ROUND = re.compile(r"(?:[$€£¥]|\b[A-Z]{3}\s?)[\d.,]+\s?(?:[KMB]|bn|mn|m|k)\s([A-H])(?=[\s,.;]|$)")
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
-# Sentences after a deal that may still describe it.
+# Sentences after a deal that may still describe it, and further ones that may
+# still name its backers ("Existing investors X and Y also participated.").
 FOLLOW_SENTENCES = 2
+FOLLOW_BACKERS = 4
 FOLLOW_REFERENCES = re.compile(
     r"(?<![\w])(?:the|this|that|its)\s+(?:round|deal|financing|funding|raise|investment|facility|loan|transaction|"
     r"acquisition|purchase|offering|ipo|series)|(?<![\w])(?:led|co-led|participated|joined|valu\w+)", re.I
@@ -34,6 +36,7 @@ BACK_REFERENCE = re.compile(
 )
 ABOUT_HEADING = re.compile(r"^About\s+(?!the\b|this\b|that\b)[A-Z0-9][^.!?\n]{0,60}$")
 INTO_BLOCKERS = frozenset({",", ";", "for", "of", "at", "from", "with", "by", "on", "as", "and"})
+DESCRIPTION_REACH = 4  # words describing an investor between its owner and its name: "Quorra's growth fund, X"
 SALE_REACH = 5  # tokens from "sell" to the stake it sells ("sell a 10% minority stake")
 INTO_REACH = 6  # tokens between "in"/"into" and the company invested in ("into chip startup X")
 TYPE_PRIORITY = ("acquisition", "ipo", "debt", "equity_round", "investment")
@@ -69,6 +72,8 @@ class DealFinder(KnowledgeComponent):
             "equity_round": P("equity_verbs", "equity_nouns"),
             "investment": P("investment_verbs", "investment_nouns"),
         }
+        self.list_words = frozenset([*c.get("investor_list_words", ()), *(w for w in c.get("company_nouns", ()) if " " not in w)])
+        self.crowds = P("investor_crowds")
         self.lead_cues = P("lead_cues")
         self.investor_cues = P("investor_cues")
         self.weak_investor_cues = P("weak_investor_cues")
@@ -308,7 +313,8 @@ class DealFinder(KnowledgeComponent):
                 name = self._name(ent)
                 after = ent.end
                 if after < len(doc) and lower[after] in POSSESSIVE:
-                    i = ent.end
+                    # "Quorra's venture arm, Quorra Ventures,": the arm after the owner is the investor
+                    i = self._past_description(doc, lower, after + 1, sent.end)
                     continue
                 verb_at = self._after_list(doc, lower, ent.end, sent.end)
                 if self.lead_after.starting_at(lower, verb_at):
@@ -324,14 +330,7 @@ class DealFinder(KnowledgeComponent):
                 continue
             tok = doc[i]
             if mode is not None and (tok.text in (".", ";") or (tok.ent_type_ == "MONEY")
-                                     or (tok.is_alpha and tok.is_lower and lower[i] not in ("and", "with", "from",
-                                                                                           "as", "well", "including",
-                                                                                           "also", "other", "existing",
-                                                                                           "investors", "participation",
-                                                                                           "plus", "alongside", "the",
-                                                                                           "new", "backers", "firms",
-                                                                                           "such", "co", "-", "by",
-                                                                                           "returning", "a", "an"))):
+                                     or (tok.is_alpha and tok.is_lower and lower[i] not in self.list_words)):
                 if mode == "lead" and lower[i] in ("with",):
                     mode = "investor"
                 elif not (mode == "lead" and lower[i] in ("co", "-", "led", "by")):
@@ -340,11 +339,25 @@ class DealFinder(KnowledgeComponent):
         return list(dict.fromkeys(leads)), list(dict.fromkeys(investors))
 
     @staticmethod
-    def _after_list(doc, lower, i, end) -> int:
-        """Index of the first word after a list of ORGs: "A, B and C | also participated"."""
+    def _past_description(doc, lower, i, end) -> int:
+        """Index after a short lower-case description and its comma: "venture arm, | X"."""
+        k = i
+        while k < end and k < i + DESCRIPTION_REACH and doc[k].is_alpha and doc[k].is_lower:
+            k += 1
+        if k < end and lower[k] == "," and k > i:
+            k += 1
+        return k if k > i and k < end and doc[k].ent_type_ == "ORG" else i
+
+    def _after_list(self, doc, lower, i, end) -> int:
+        """Index of the first word after a list of ORGs: "A, B and C | also participated",
+        "A and a handful of angels | chipped in"."""
         while i < end:
             if doc[i].ent_type_ == "ORG" or lower[i] in (",", "and", "&", "also", "both", "all"):
                 i += 1
+                continue
+            n = self.crowds.starting_at(lower, i) if i > 0 and lower[i - 1] == "and" else 0
+            if n:
+                i += n
                 continue
             break
         return i
@@ -468,7 +481,7 @@ class DealFinder(KnowledgeComponent):
 
     def _follow(self, doc, lower, sents, si, deal, money_records) -> None:
         """Fill investors, valuation and round from the next sentences."""
-        for k in range(si + 1, min(len(sents), si + 1 + FOLLOW_SENTENCES)):
+        for k in range(si + 1, min(len(sents), si + 1 + FOLLOW_BACKERS)):
             sent = sents[k]
             kind, _ = self._deal_type(lower, sent)
             moneys = [e for e in sent.ents if e.label_ == "MONEY"]
@@ -476,9 +489,13 @@ class DealFinder(KnowledgeComponent):
             has_new_amount = any(r == "amount" for r in roles.values())
             if has_new_amount and kind is not None:
                 break  # another deal starts
-            refers = FOLLOW_REFERENCES.search(sent.text) is not None
+            near = k - si <= FOLLOW_SENTENCES
+            refers = near and FOLLOW_REFERENCES.search(sent.text) is not None
             orgs = [e for e in sent.ents if e.label_ == "ORG"]
             leads, investors = self._investors(doc, lower, sent, orgs, weak_from=sent.start if refers else None)
+            if not near:
+                # further away only a backer's own verb ("also took part") ties it to the deal
+                leads, investors = [], [n for n in investors if n in self._joined(doc, lower, sent, orgs)]
             if deal["deal_type"] in ("acquisition", "ipo"):
                 # later sentences name the target's old backers or the offering's banks
                 leads, investors = [], []
@@ -494,8 +511,13 @@ class DealFinder(KnowledgeComponent):
                     if roles[e.start] == "valuation" and not self.past_valuation.find(lower, sent.start, e.start):
                         deal["valuation"] = money_records[e.start_char]["value"]
                         break
-            if deal["deal_type"] == "equity_round" and deal["round"] is None:
+            if near and deal["deal_type"] == "equity_round" and deal["round"] is None:
                 deal["round"] = self._round(sent.text)
+
+    def _joined(self, doc, lower, sent, orgs) -> set[str]:
+        """ORGs whose own verb says they joined a deal: "X and Y also participated"."""
+        return {self._name(e) for e in orgs
+                if self.participate_after.starting_at(lower, self._after_list(doc, lower, e.end, sent.end))}
 
     @staticmethod
     def _dedupe(deals: list[dict], headline_end: int) -> list[dict]:
