@@ -152,6 +152,18 @@ CHIPS = [
     ("Google's Ironwood TPU was shown.", "Ironwood", "Google"),
     ("Clusters of H100s were bought.", "H100", "Nvidia"),
     ("Cindervale Semiconductor unveiled its CV-9 inference accelerator.", "CV-9", "Cindervale Semiconductor"),
+    # A quoted name before the kind of chip; a code that taped out; a name before its code.
+    ("Ostrand's “Merle” inference accelerator draws 60 W.", "Merle", "Ostrand"),
+    ("Quillon unveiled its QX-300, which taped out in June.", "QX-300", "Quillon"),
+    ("The money pays for the tape-out of Kestrel Q5, its second chip.", "Kestrel Q5", None),
+    ("Ostrand raised $85M. Money goes to the tape-out of Quarrel Z4 (specs below). The Z4 ships in May.",
+     "Quarrel Z4", None),
+    # The name the text uses, not a sibling name of the same part.
+    ("Google rents out TPU v6e capacity.", "TPU v6e", "Google"),
+    # A generation's name before its part number names one chip, the part.
+    ("Its Blackwell Ultra B300 began shipping.", "B300", "Nvidia"),
+    # Generations of one product line are the same kind of product.
+    ("Mirra-2 succeeds Mirra-1, which entered production in 2024. Mirra-2 is a 3nm accelerator.", "Mirra-1", None),
 ]
 
 
@@ -193,6 +205,16 @@ def test_a_short_code_refers_to_the_introduced_name(nlp):
     assert [(s["subject"], s["value"]) for s in doc._.specs] == [("Helios H2e", 144)]
 
 
+def test_a_short_code_refers_to_the_chip_named_in_full(nlp):
+    doc = nlp("Google rents out TPU v6e capacity; each v6e chip offers 918 TFLOPS of BF16 compute.")
+    assert {c["chip"] for c in doc._.chips} == {"TPU v6e"}
+    assert [s["subject"] for s in doc._.specs] == ["TPU v6e"]
+
+
+def test_a_generation_before_its_part_is_no_second_chip(nlp):
+    assert [c["chip"] for c in nlp("Its Blackwell Ultra B300 began shipping.")._.chips] == ["B300"]
+
+
 def test_a_family_name_after_its_member_is_no_second_chip(nlp):
     assert [c["chip"] for c in nlp("Google's Ironwood TPU is now generally available.")._.chips] == ["Ironwood"]
 
@@ -203,6 +225,13 @@ def test_catalogue_name_inside_a_chip_name(nlp):
 
 
 SUBJECTS = [
+    # A second clause joined by "and" is no aside: its chip is the subject.
+    ("AMD's MI355X is shipping now, and its MI450, due next year, will carry 432 GB of HBM4.", "MI450"),
+    # What a relative claim compares with, and a predecessor, are not what the text goes on about.
+    ("The Varro-2 accelerator succeeds Varro-1, which shipped in 2024. The company says the chip delivers three times the "
+     "tokens per watt of Nvidia's L40S on open models. It carries 144 GB of HBM3E.", "Varro-2"),
+    # A code introduced without a chip word, then described as "the chip".
+    ("Tenzing's pitch rests on the TZ-900, which shipped in July. The chip is built on TSMC's 5nm process.", "TZ-900"),
     ("The Orca-5 accelerator, built from spare H100 capacity, reaches 900 teraflops of FP8.", "Orca-5"),
     ("Pellucid trained Quill-70B on 15 trillion tokens using 4,096 H200 GPUs.", "Quill-70B"),
     ("The B200 has 192GB of memory.", "B200"),

@@ -20,6 +20,9 @@ from pipeline.components.phrases import Phrases
 PART_NUMBER = re.compile(r"^(?=.*\d)[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
 PLURAL_PART = re.compile(r"^(.*\d[A-Za-z]?)s$")
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+OPEN_QUOTES = frozenset({"“", "‘", '"', "'", "«"})
+CLOSE_QUOTES = frozenset({"”", "’", '"', "'", "»"})
+QUOTED_REACH = 5  # tokens a quoted chip name may span
 
 
 def canonical_chip(text: str) -> str:
@@ -55,6 +58,9 @@ class ChipFinder(KnowledgeComponent):
         # "The Kelpie inference processor": the name stands before the kind of chip
         while noun_at > 1 and doc[noun_at - 1].lower_ in self.modifiers and noun_at - 1 > doc[noun_at].sent.start:
             noun_at -= 1
+        quoted = self._quoted_name(doc, noun_at)
+        if quoted is not None:
+            return quoted
         k = noun_at
         while k > 0 and noun_at - k < 3:
             t = doc[k - 1]
@@ -72,6 +78,19 @@ class ChipFinder(KnowledgeComponent):
         if noun_at - k == 1 and not PART_NUMBER.match(doc[k].text) and doc[k].is_sent_start:
             return None
         return k, noun_at
+
+    @staticmethod
+    def _quoted_name(doc: Doc, noun_at: int) -> tuple[int, int] | None:
+        """"its “Falke” inference accelerator": a name in quotes before the kind of chip."""
+        close = noun_at - 1
+        if close < 2 or doc[close].text not in CLOSE_QUOTES:
+            return None
+        for k in range(close - 1, max(doc[close].sent.start, close - QUOTED_REACH) - 1, -1):
+            if doc[k].text in OPEN_QUOTES:
+                if k + 1 < close and doc[k + 1].text[:1].isupper() and not any(t.ent_type_ for t in doc[k + 1:close]):
+                    return k + 1, close
+                return None
+        return None
 
     def __call__(self, doc: Doc) -> Doc:
         lower = [t.lower_ for t in doc]
@@ -96,6 +115,8 @@ class ChipFinder(KnowledgeComponent):
                     spans.append(Span(doc, start, end, label="CHIP", span_id=canonical_chip(text)))
         add_entities(doc, spans, replace=True)
         self._absorb_family_nouns(doc)
+        self._absorb_generations(doc)
+        self._resolve_short_codes(doc)
 
         chips: dict[str, dict] = {}
         for ent in doc.ents:
@@ -135,11 +156,45 @@ class ChipFinder(KnowledgeComponent):
         if len(kept) != len(ents):
             doc.ents = kept
 
+    def _absorb_generations(self, doc: Doc) -> None:
+        """"Blackwell Ultra B300", "Hopper H100": a family or generation name right
+        before a part number of the same family only says which line the part is from."""
+        family = self.knowledge.chip_family
+        ents = list(doc.ents)
+        kept = []
+        for ent in ents:
+            prev = kept[-1] if kept else None
+            if (prev is not None and prev.label_ == "CHIP" and ent.label_ == "CHIP" and prev.end == ent.start
+                    and not any(c.isdigit() for c in prev.text) and any(c.isdigit() for c in ent.text)
+                    and family.get(ent.ent_id_) is not None
+                    and family.get(ent.ent_id_) in (family.get(prev.ent_id_), prev.ent_id_)):
+                kept[-1] = Span(doc, prev.start, ent.end, label="CHIP", span_id=ent.ent_id_)
+                continue
+            kept.append(ent)
+        if len(kept) != len(ents):
+            doc.ents = kept
+
+    def _resolve_short_codes(self, doc: Doc) -> None:
+        """"TPU v6e capacity ... each v6e chip": a code read from context that ends a
+        chip named in full in the same document refers to that chip."""
+        chips = [e for e in doc.ents if e.label_ == "CHIP"]
+        full = {e[-1].text: e.ent_id_ or e.text for e in chips if len(e) > 1}
+        known = self.knowledge.chip_vendor
+        ents = list(doc.ents)
+        changed = False
+        for n, ent in enumerate(ents):
+            name = ent.ent_id_ or ent.text
+            if ent.label_ == "CHIP" and len(ent) == 1 and name not in known and full.get(ent.text, name) != name:
+                ents[n] = Span(doc, ent.start, ent.end, label="CHIP", span_id=full[ent.text])
+                changed = True
+        if changed:
+            doc.ents = ents
+
     def _vendor_from_text(self, doc: Doc, ent: Span) -> str | None:
         k = ent.start - 1
         # skip "the", possessive and a family name: "Nvidia's Blackwell B200", "AMD Instinct MI300X"
         while k >= 0 and ent.start - k <= 3 and (doc[k].lower_ in ("the", "new", "its", "latest") or doc[k].text in POSSESSIVE
-                                                 or doc[k].ent_type_ == "CHIP"):
+                                                 or doc[k].ent_type_ == "CHIP" or doc[k].text in OPEN_QUOTES):
             k -= 1
         if k >= 0 and doc[k].ent_type_ == "ORG":
             org = next(e for e in doc.ents if e.start <= k < e.end)

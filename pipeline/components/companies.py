@@ -31,6 +31,7 @@ DATELINE_REACH = 14  # tokens from a dateline's first word to its dash
 ITEM_DASHES = DASHES | {":", "→", "->"}
 ITEM_REACH = 6  # tokens after an item's dash that may hold its amount or deal verb
 DOMAIN_LIKE = re.compile(r"[a-z][a-z0-9-]{1,30}\.(?:[a-z]{2,6})")
+POSSESSION_REACH = 6  # tokens after "X's" that may name its deal or chip: "X's “Merle” inference accelerator"
 LIST_SEPARATORS = frozenset({",", "and", "&", "as", "well", "plus", "along", "with", "alongside", "including"})
 
 
@@ -373,7 +374,7 @@ class CompanyFinder(KnowledgeComponent):
         if start is not None and self._quoted(doc, start, end):
             return False
         if end < len(doc) and lower[end] in POSSESSIVE:
-            window = doc[end + 1 : end + 5]
+            window = doc[end + 1 : end + POSSESSION_REACH]
             return any(t.ent_type_ == "MONEY" or t.lower_ in ("series", "seed", "acquisition", "purchase", "ipo",
                                                               "round", "funding", "raise", "stake", "chip", "chips",
                                                               "accelerator", "processor", "gpu", "investment")

@@ -26,6 +26,8 @@ PRODUCT_CODE = re.compile(
     r"(?<![\w.-])(?:[A-ZÀ-Þ][^\W\d_]{0,11}(?:-[^\W\d_]{1,8}){0,2}-?\d[\dA-Za-z]{0,6}(?:\.\d{1,2})?"
     r"|[A-ZÀ-Þ][^\W\d_]{1,11}-[A-Z]{2,6} \d{1,3}(?:\.\d)?)(?![\w-])"
 )
+# A product code without its generation number: "Helix-2" -> "Helix-".
+PRODUCT_LINE = re.compile(r"\d[\dA-Za-z.]*$")
 VERSION = re.compile(r"^(?:v?\d{1,3}(?:\.\d{1,2})?[A-Za-z]?|\d{1,4}[BMK])$")
 WINDOW = 12
 NAME_REACH = 5  # tokens an introduced product name may span: "Kairo-Max 3", "Zephyr Ultra"
@@ -44,7 +46,7 @@ MODEL_SIZE = re.compile(r"\d(?:\.\d)?[BM]$")
 MODEL_WORDS = ("model", "models", "llm", "llms", "parameters", "parameter", "parameter-", "open-weights",
                "open-weight", "weights", "weight", "mixture", "experts", "chatbot", "agent", "agents", "context", "tokens", "reasoning", "multimodal", "vla")
 CHIP_WORDS = ("nm", "nanometer", "nanometre", "transistors", "hbm", "hbm2e", "hbm3", "hbm3e", "hbm4", "hbm4e",
-              "lpddr5", "lpddr5x", "gddr6", "gddr7", "tape", "wafer", "card",
+              "lpddr5", "lpddr5x", "gddr6", "gddr7", "tape", "taped", "tapes", "taping", "tapeout", "wafer", "card",
               "cards", "silicon", "die", "package", "sram", "tsmc", "foundry", "fabricated", "teraflops",
               "petaflops", "tops")
 
@@ -70,6 +72,7 @@ class ProductFinder(KnowledgeComponent):
         self.launch_verbs = Phrases(self.nlp, cues.get("launch_verbs", ()))
         self.naming_words = Phrases(self.nlp, cues.get("naming_words", ()))
         self.chip_nouns = Phrases(self.nlp, cues.get("chip_nouns", ()))
+        self.anaphors = Phrases(self.nlp, cues.get("subject_anaphors", ()))
         self.model_nouns = Phrases(self.nlp, cues.get("model_nouns", ()))
         self.product_nouns = Phrases(self.nlp, cues.get("product_nouns", ()))
         self.not_product = self.not_names | frozenset(cues.get("weekdays", ()))
@@ -90,6 +93,17 @@ class ProductFinder(KnowledgeComponent):
                 dist = start - k if k < start else k - end + 1
                 if dist < best_dist:
                     best, best_dist = label, dist
+        if best is None:
+            # "... the TZ-200, which taped out in July. The chip is built on ...": the next
+            # sentence names the kind of product when it opens by referring back.
+            nxt = sent.end
+            while nxt < len(doc) and doc[nxt].is_space:
+                nxt += 1
+            opening = [t.lower_ for t in doc[nxt:nxt + 4]]
+            n = self.anaphors.starting_at(opening, 0)
+            kind = self._kind_of_noun(opening, n - 1)[0] if n else None
+            if kind:
+                return kind, WINDOW
         return best, best_dist
 
     def __call__(self, doc: Doc) -> Doc:
@@ -120,10 +134,23 @@ class ProductFinder(KnowledgeComponent):
             kind, dist = ("MODEL", 0) if MODEL_SIZE.search(text) else self._kind(doc, start, end)
             if kind and (text not in closest or dist < closest[text][0]):
                 closest[text] = (dist, kind)
+        # "Helix-2 succeeds Helix-1": generations of one line are the same kind of product.
+        by_line: dict[str, tuple[int, str]] = {}
+        for text, (dist, kind) in closest.items():
+            line = PRODUCT_LINE.sub("", text)
+            if line and (line not in by_line or dist < by_line[line][0]):
+                by_line[line] = (dist, kind)
+        for start, end in candidates:
+            text = doc[start:end].text
+            line = PRODUCT_LINE.sub("", text)
+            if text not in closest and line in by_line:
+                closest[text] = by_line[line]
         labels.update({text: kind for text, (_, kind) in closest.items()})
+        named = self._named_codes(doc, candidates, in_ent)
         for start, end in candidates:
             kind = labels.get(doc[start:end].text)
             if kind:
+                start = named.get(start, start)
                 spans.append(Span(doc, start, end, label=kind, span_id=doc[start:end].text))
         # A launch's own words about a name outrank a code inside it ("the Helios H2, its ... accelerator").
         introduced = self._introduced(doc)
@@ -134,6 +161,23 @@ class ProductFinder(KnowledgeComponent):
         add_entities(doc, spans, replace=False)
         self._extend_versions(doc)
         return doc
+
+    def _named_codes(self, doc: Doc, candidates: list[tuple[int, int]], in_ent: list[bool]) -> dict[int, int]:
+        """"Talon X2": a capitalised word that only ever stands before a code is
+        the product's name; a word also seen alone ("Ferrolith bags $85M") is its maker."""
+        named = {}
+        lower = [t.lower_ for t in doc]
+        headline = {sent.start for sent in doc.sents if is_headline_case(sent)}
+        for start, _ in candidates:
+            k = start - 1
+            if k < 0 or in_ent[k] or not doc[k].whitespace_ or not doc[k].is_alpha or not doc[k].text[:1].isupper() \
+                    or doc[k].lower_ in self.common or doc[k].lower_ in self.not_product \
+                    or doc[k].sent.start in headline or self.launch_verbs.starting_at(lower, k):
+                continue
+            word, code = doc[k].text, doc[start].text
+            if all(j + 1 < len(doc) and doc[j + 1].text == code for j in range(len(doc)) if doc[j].text == word):
+                named[start] = k
+        return named
 
     def _kind_of_noun(self, lower: list[str], i: int) -> tuple[str | None, int]:
         """The kind of product a chip or model noun at ``i`` names, and its length."""

@@ -24,6 +24,7 @@ APPOSITIVE_REACH = 5
 # Tokens from a comparison word to the chip it compares with ("up from 192GB on the B200").
 COMPARISON_REACH = 6
 ASIDE_REACH = 12
+CLAUSE_CONJUNCTIONS = frozenset({"and", "but", "while", "whereas", "yet", "so"})
 
 
 @Language.factory("infra_specs", default_config={})
@@ -40,6 +41,7 @@ class SpecFinder(KnowledgeComponent):
         self.anaphor = Phrases(self.nlp, cues.get("subject_anaphors", ()))
         # "as" and "like" compare only right before a name; the rest reach further.
         self.far_comparison = Phrases(self.nlp, [w for w in cues.get("comparison_words", ()) if w not in ("as", "like")])
+        self.relative = Phrases(self.nlp, cues.get("relative_claims", ()))
         self.naming = frozenset(w for phrase in cues.get("naming_words", ()) for w in phrase.split())
 
     def __call__(self, doc: Doc) -> Doc:
@@ -192,6 +194,9 @@ class SpecFinder(KnowledgeComponent):
         lo = max(sent.start, ent.start - COMPARISON_REACH)
         if any(self.far_comparison.ending_at(lower, j) for j in range(lo, ent.start + 1)):
             return True
+        # "three times the tokens per watt of Nvidia's L40S": the other side of a relative claim
+        if any(self.relative.ending_at(lower, j) for j in range(sent.start, ent.start + 1)):
+            return True
         # An aside describes something else: ", the mid-cycle refresh of last year's B200,".
         # A bare name between commas (", Ironwood,") is an appositive naming the subject.
         k = ent.start - 1
@@ -214,9 +219,10 @@ class SpecFinder(KnowledgeComponent):
 
     @staticmethod
     def _in_aside(doc: Doc, ent: Span, span: Span) -> bool:
-        opens = any(t.text == "," for t in doc[ent.sent.start : ent.start])
+        commas = [t.i for t in doc[ent.sent.start : ent.start] if t.text == ","]
         closes = any(t.text == "," for t in doc[ent.end : span.start])
-        return opens and closes
+        # ", and its MI450, due next year, will carry": a clause joined by a conjunction is no aside
+        return bool(commas) and closes and doc[commas[-1] + 1].lower_ not in CLAUSE_CONJUNCTIONS
 
     def _nearest(self, doc: Doc, lower: list[str], span: Span, labels, figure_sents: set[int]) -> str | None:
         sent = span.sent
