@@ -292,6 +292,16 @@ def test_compared_throughput_belongs_to_the_hardware_named_with_it(nlp):
     assert [(s["subject"], s["value"]) for s in doc._.specs] == [("H200", 3100), ("H100", 2050)]
 
 
+@pytest.mark.parametrize("text", [
+    "Larkspur-2 has 90 billion parameters. On Groq's LPU it runs at 480 tokens per second.",
+    "Larkspur-2 has 90 billion parameters. Served on Groq LPUs, it generates 480 tokens per second.",
+    "Larkspur-2 has 90 billion parameters. On a single eight-GPU MI355X node it sustains 480 tokens per second.",
+], ids=["on X it runs", "served on X", "on a node"])
+def test_throughput_belongs_to_the_model_not_the_hardware_it_runs_on(nlp, text):
+    assert [(s["subject"], s["value"]) for s in nlp(text)._.specs if s["attribute"] == "throughput"] == [
+        ("Larkspur-2", 480)]
+
+
 def test_list_items_inherit_the_subject(nlp):
     doc = nlp("Skerry unveiled the Halden-2 accelerator on Tuesday.\nKey figures, according to Skerry:\n"
               "- Dense compute: 4.8 petaflops at FP8\n- 640 matrix cores\n- Memory: 256GB of HBM3e\n"

@@ -1,9 +1,9 @@
 """The corpus gold keeps extraction quality from sliding back.
 
 dev/ is where rules are written, so it must stay at the issue's bar. test/ was
-written blind and is never tuned on; its floors sit a little under the last
-measured scores (README, "Quality"), so a change that costs accuracy on unseen
-articles fails here even when dev/ still looks fine.
+written blind and is never tuned on; its floors are the bar the generalisation
+issue sets for unseen articles, so a change that costs accuracy there fails
+here even when dev/ still looks fine.
 """
 
 import pytest
@@ -14,7 +14,9 @@ from tests.conftest import CORPUS
 
 TABLES = ["companies", "money", "deals", "chips", "specs"]
 DEV_MIN_F1 = 0.95
-TEST_MIN_F1 = {"companies": 0.91, "money": 0.97, "deals": 0.88, "chips": 0.93, "specs": 0.83}
+TEST_MIN_F1 = {"companies": 0.92, "money": 0.97, "deals": 0.90, "chips": 0.90, "specs": 0.85}
+TEST_MIN_INVESTORS_F1 = 0.85
+MIN_DEAL_FIELD_ACCURACY = 0.9
 
 
 @pytest.fixture(scope="module")
@@ -42,3 +44,10 @@ def test_blind_test_split(split_results, table):
     result = split_results["test"]
     assert result["documents"] >= 10
     assert result["tables"][table]["f1"] >= TEST_MIN_F1[table], result["tables"][table]
+
+
+def test_blind_test_split_investors_and_deal_fields(split_results):
+    result = split_results["test"]
+    assert result["investors_f1"] >= TEST_MIN_INVESTORS_F1
+    low = {f: v for f, v in result["deal_fields"].items() if f not in ("investors", "lead_investors") and v < MIN_DEAL_FIELD_ACCURACY}
+    assert not low, low

@@ -24,6 +24,7 @@ APPOSITIVE_REACH = 5
 # Tokens from a comparison word to the chip it compares with ("up from 192GB on the B200").
 COMPARISON_REACH = 6
 ASIDE_REACH = 12
+SETTING_REACH = 6  # tokens from "on" to the hardware it names: "on a single eight-GPU MI355X"
 CLAUSE_CONJUNCTIONS = frozenset({"and", "but", "while", "whereas", "yet", "so"})
 
 
@@ -132,6 +133,12 @@ class SpecFinder(KnowledgeComponent):
             # hardware in an opening phrase is the setting, not the subject.
             while len(first) > 1 and self._in_opener(doc, first[0], span):
                 first.pop(0)
+            # "On Groq's LPU it runs at 480 tokens per second": with only the setting
+            # named, "it" is the model the text was about.
+            if first and all(e.label_ == "CHIP" and self._setting(lower, e) for e in first):
+                model = self._nearest(doc, lower, span, {"MODEL"}, figure_sents)
+                if model is not None:
+                    return model
             if first:
                 return self._name(first[0])
             return self._nearest(doc, lower, span, SUBJECT_LABELS, figure_sents)
@@ -210,6 +217,12 @@ class SpecFinder(KnowledgeComponent):
         words = [t for t in between if t.lower_ not in ("the", "a", "an", "'s", "’s") and t.lower_ not in self.naming
                  and not t.ent_type_]
         return bool(words) and ent.end < sent.end and lower[ent.end] in (",", ")")
+
+    @staticmethod
+    def _setting(lower: list[str], ent: Span) -> bool:
+        """"on Groq's LPU", "served on a single eight-GPU MI355X node": hardware something runs on."""
+        lo = max(ent.sent.start, ent.start - SETTING_REACH)
+        return any(lower[j] in ("on", "using") and "," not in lower[j:ent.start] for j in range(lo, ent.start))
 
     @staticmethod
     def _in_opener(doc: Doc, ent: Span, span: Span) -> bool:
