@@ -325,11 +325,10 @@ class CompanyFinder(KnowledgeComponent):
                 while b > 0 and not doc[b - 1].ent_type_ and self._namey(doc[b - 1].text) and not doc[b - 1].is_sent_start \
                         and doc[b - 1].lower_ not in self.months:
                     b -= 1
-                if b < s - 1 or doc[b].is_sent_start or self._namey(doc[b].text):
-                    ents[k] = Span(doc, b, ent.end, label="ORG", span_id=doc[b:ent.end].text)
-                    changed = True
+                ents[k] = Span(doc, b, ent.end, label="ORG", span_id=doc[b:ent.end].text)
+                changed = True
         if changed:
-            doc.ents = [e for e in ents]
+            doc.ents = ents
 
     def _round_in(self, lower: list[str], start: int) -> bool:
         """"led a S$200 million Series C in NeuroLoft": the company a round is in."""
@@ -457,7 +456,6 @@ class CompanyFinder(KnowledgeComponent):
             candidates.append((start, end))
 
         found: dict[tuple[int, int], None] = {}
-        cue_lists: list[tuple[int, int]] = []
         names = {s: e for s, e in candidates}
         names.update({e.start: e.end for e in doc.ents if e.label_ == "ORG"})
         for start, end in candidates:
@@ -467,7 +465,6 @@ class CompanyFinder(KnowledgeComponent):
                 found[(start, end)] = None
             elif self._cue_before(doc, lower, start):
                 found[(start, end)] = None
-                cue_lists.append((start, end))
         # Lists after a cue or a known ORG: "led by A, with B, C and D".
         starts = {s: e for s, e in candidates}
         anchors = [(s, e) for s, e in found] + [(e.start, e.end) for e in doc.ents if e.label_ == "ORG"]
