@@ -114,8 +114,7 @@ class ChipFinder(KnowledgeComponent):
                     text = doc[start:end].text
                     spans.append(Span(doc, start, end, label="CHIP", span_id=canonical_chip(text)))
         add_entities(doc, spans, replace=True)
-        self._absorb_family_nouns(doc)
-        self._absorb_generations(doc)
+        self._merge_line_names(doc)
         self._resolve_short_codes(doc)
 
         chips: dict[str, dict] = {}
@@ -139,40 +138,34 @@ class ChipFinder(KnowledgeComponent):
         doc._.chips = list(chips.values())
         return doc
 
-    def _absorb_family_nouns(self, doc: Doc) -> None:
-        """"Ironwood TPU", "Trillium TPUs": a bare family name right after one of
-        its own members says what kind of chip it is; it is no second chip."""
+    def _merge_line_names(self, doc: Doc) -> None:
+        """Two chip names side by side that name one chip and its product line:
+        "Ironwood TPU" (a member, then its family: the member) and "Blackwell Ultra
+        B300" (a family or generation, then a part of it: the part)."""
         family = self.knowledge.chip_family
         ents = list(doc.ents)
         kept = []
         for ent in ents:
             prev = kept[-1] if kept else None
-            if (prev is not None and prev.label_ == "CHIP" and ent.label_ == "CHIP" and prev.end == ent.start
-                    and family.get(ent.ent_id_) == ent.ent_id_
-                    and family.get(prev.ent_id_ or canonical_chip(prev.text)) == ent.ent_id_):
-                kept[-1] = Span(doc, prev.start, ent.end, label="CHIP", span_id=prev.ent_id_ or canonical_chip(prev.text))
-                continue
+            if prev is not None and prev.label_ == "CHIP" and ent.label_ == "CHIP" and prev.end == ent.start:
+                name = self._line_member(prev.ent_id_ or canonical_chip(prev.text), ent.ent_id_, prev.text, ent.text,
+                                         family)
+                if name is not None:
+                    kept[-1] = Span(doc, prev.start, ent.end, label="CHIP", span_id=name)
+                    continue
             kept.append(ent)
         if len(kept) != len(ents):
             doc.ents = kept
 
-    def _absorb_generations(self, doc: Doc) -> None:
-        """"Blackwell Ultra B300", "Hopper H100": a family or generation name right
-        before a part number of the same family only says which line the part is from."""
-        family = self.knowledge.chip_family
-        ents = list(doc.ents)
-        kept = []
-        for ent in ents:
-            prev = kept[-1] if kept else None
-            if (prev is not None and prev.label_ == "CHIP" and ent.label_ == "CHIP" and prev.end == ent.start
-                    and not any(c.isdigit() for c in prev.text) and any(c.isdigit() for c in ent.text)
-                    and family.get(ent.ent_id_) is not None
-                    and family.get(ent.ent_id_) in (family.get(prev.ent_id_), prev.ent_id_)):
-                kept[-1] = Span(doc, prev.start, ent.end, label="CHIP", span_id=ent.ent_id_)
-                continue
-            kept.append(ent)
-        if len(kept) != len(ents):
-            doc.ents = kept
+    @staticmethod
+    def _line_member(first: str, second: str, first_text: str, second_text: str, family: dict) -> str | None:
+        """The chip two adjacent names stand for, or None when they are two chips."""
+        if family.get(second) == second and family.get(first) == second:
+            return first  # "Ironwood TPU"
+        if (not any(c.isdigit() for c in first_text) and any(c.isdigit() for c in second_text)
+                and family.get(second) is not None and family.get(second) in (family.get(first), first)):
+            return second  # "Blackwell Ultra B300"
+        return None
 
     def _resolve_short_codes(self, doc: Doc) -> None:
         """"TPU v6e capacity ... each v6e chip": a code read from context that ends a

@@ -168,14 +168,17 @@ class ProductFinder(KnowledgeComponent):
         named = {}
         lower = [t.lower_ for t in doc]
         headline = {sent.start for sent in doc.sents if is_headline_case(sent)}
+        followers: dict[str, set[str]] = {}
+        for tok in doc[:-1]:
+            if tok.text[:1].isupper():
+                followers.setdefault(tok.text, set()).add(doc[tok.i + 1].text)
         for start, _ in candidates:
             k = start - 1
             if k < 0 or in_ent[k] or not doc[k].whitespace_ or not doc[k].is_alpha or not doc[k].text[:1].isupper() \
                     or doc[k].lower_ in self.common or doc[k].lower_ in self.not_product \
                     or doc[k].sent.start in headline or self.launch_verbs.starting_at(lower, k):
                 continue
-            word, code = doc[k].text, doc[start].text
-            if all(j + 1 < len(doc) and doc[j + 1].text == code for j in range(len(doc)) if doc[j].text == word):
+            if followers.get(doc[k].text) == {doc[start].text}:
                 named[start] = k
         return named
 
