@@ -1,4 +1,4 @@
-"""Command line: ``infra-extract run``, ``evaluate`` and ``peer``."""
+"""Command line: ``infra-extract run``, ``evaluate``, ``peer`` and ``patterns validate``."""
 
 from __future__ import annotations
 
@@ -34,6 +34,15 @@ def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs:
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         raise click.UsageError(f"input not found: {', '.join(missing)}")
+    if pattern_dirs:
+        from pipeline.pattern_check import check_folders
+
+        problems = check_folders(pattern_dirs, include_builtin=False)
+        if problems:
+            for problem in problems:
+                click.echo(f"error: {problem}", err=True)
+            click.echo(f"error: {len(problems)} problem(s) in the patterns; no article was read", err=True)
+            sys.exit(EXIT_USAGE)
     try:
         nlp = make_nlp(model=model, pattern_dirs=pattern_dirs)
     except (ModelNotFound, PatternFileError) as exc:
@@ -95,3 +104,28 @@ def peer(suite: Path, all_units: bool, show_misses: bool, model: str | None) -> 
         click.echo(format_misses(result))
     label = "all cases" if all_units else "cases with an ISO currency code"
     click.echo(format_score(f"{suite.name} ({label})", result))
+
+
+@main.group()
+def patterns() -> None:
+    """Check pattern folders (the tool's knowledge, as data)."""
+
+
+@patterns.command()
+@click.argument("dirs", nargs=-1, type=click.Path(path_type=Path, file_okay=False, exists=True))
+def validate(dirs: tuple[Path, ...]) -> None:
+    """Check the built-in patterns and each pattern folder in DIRS.
+
+    Every problem is printed as `file:line: what is wrong`; the exit status is
+    2 when there is any.
+    """
+    from pipeline.pattern_check import check_folders
+
+    problems = check_folders(dirs)
+    for problem in problems:
+        click.echo(str(problem))
+    checked = "built-in patterns" + (f" and {len(dirs)} folder(s)" if dirs else "")
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in the {checked}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"ok: {checked}")

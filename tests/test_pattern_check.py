@@ -1,0 +1,71 @@
+"""`infra-extract patterns validate` and `run --patterns` on broken pattern folders:
+each broken line is reported as `file:line: what is wrong`."""
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.pattern_check import check_folders
+
+# (file name, file text, line with the problem, words the message must hold)
+BROKEN = [
+    ("companies.jsonl", '{"label": "ORG", "pattern": "Quorra", "id": "Quorra"}\n{"label": "ORG", "pattern": "Quorra\n',
+     2, "invalid JSON"),
+    ("companies.jsonl", '["ORG", "Quorra"]\n', 1, "expected a JSON object"),
+    ("companies.jsonl", '{"label": "ORG", "pattern": "Quorra", "id": "Quorra", "vendr": "x"}\n', 1, "unknown key(s) 'vendr'"),
+    ("companies.jsonl", '{"label": "ORG", "pattern": "Quorra"}\n', 1, "missing 'id'"),
+    ("chips.jsonl", '{"label": "ORG", "pattern": "QX-9", "id": "QX-9"}\n', 1, "use 'CHIP'"),
+    ("companies.jsonl", '{"label": "ORG", "pattern": [{"TEXTT": "Quorra"}], "id": "Quorra"}\n', 1,
+     "bad token pattern"),
+    ("companies.jsonl", '{"label": "ORG", "pattern": [{"TEXT": "D-Wave"}], "id": "D-Wave"}\n', 1,
+     "can never match: the tokenizer splits it into 'D' + '-' + 'Wave'"),
+    ("companies.jsonl", '{"label": "ORG", "pattern": "Quorra", "id": "Quorra"}\n'
+                        '{"label": "ORG", "pattern": "Quorra", "id": "Quorra Labs"}\n', 2,
+     "given two canonical names"),
+    ("companies.jsonl", '{"label": "ORG", "pattern": "Quorra", "id": "Quorra", "examples": "Quorra raised."}\n', 1,
+     "examples must be a list"),
+    ("currencies.jsonl", '{"prefix": ["Q$"]}\n', 1, "missing 'code'"),
+    ("cues.json", '{\n  "equity_verbs": ["bags"],\n  "equity_verb": ["nets"]\n}\n', 3, "unknown cue list 'equity_verb'"),
+    ("cues.json", '{\n  "equity_verbs": "bags"\n}\n', 2, "must be a list"),
+]
+
+
+@pytest.mark.parametrize("name,text,line,words", BROKEN, ids=[b[3][:30] for b in BROKEN])
+def test_each_problem_names_file_and_line(tmp_path, name, text, line, words):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    problems = [str(p) for p in check_folders([tmp_path], include_builtin=False)]
+    assert any(p.startswith(f"{tmp_path / name}:{line}: ") and words in p for p in problems), problems
+
+
+def test_builtin_patterns_are_valid():
+    assert check_folders([]) == []
+
+
+def test_a_later_folder_may_remap_a_name(tmp_path):
+    (tmp_path / "companies.jsonl").write_text('{"label": "ORG", "pattern": "Blue Owl", "id": "Blue Owl Capital"}\n')
+    assert check_folders([tmp_path]) == []
+
+
+def test_validate_command_exit_status(tmp_path):
+    runner = CliRunner()
+    good = runner.invoke(main, ["patterns", "validate"])
+    assert good.exit_code == 0 and "ok" in good.output
+    (tmp_path / "chips.jsonl").write_text('{"label": "CHIP", "pattern": "QX-9"}\n', encoding="utf-8")
+    bad = runner.invoke(main, ["patterns", "validate", str(tmp_path)])
+    assert bad.exit_code == 2
+    assert f"{tmp_path / 'chips.jsonl'}:1: missing 'id'" in bad.output
+
+
+def test_run_refuses_invalid_patterns_before_reading_articles(tmp_path):
+    articles = tmp_path / "in"
+    articles.mkdir()
+    (articles / "a.txt").write_text("Quorra raised $5 million.", encoding="utf-8")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "companies.jsonl").write_text('{"label": "ORG", "pattern": "Quorra", "id": "Quorra"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(articles), "-o", str(out), "--patterns", str(mine)])
+    assert result.exit_code == 2
+    assert f"{mine / 'companies.jsonl'}:1: invalid JSON" in result.output
+    assert "no article was read" in result.output
+    assert not out.exists()
