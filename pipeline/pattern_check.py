@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from spacy.schemas import validate_token_pattern
 
@@ -50,6 +50,28 @@ def _lines(path: Traversable | Path) -> Iterable[tuple[int, str]]:
         yield from enumerate(handle, start=1)
 
 
+def _records(path: Traversable | Path, allowed: frozenset[str], shape: str,
+             problems: list[Problem]) -> Iterable[tuple[int, dict[str, Any]]]:
+    """The JSON objects of a JSONL file; broken lines and unknown keys go to ``problems``."""
+    for line, text in _lines(path):
+        if not text.strip():
+            continue
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(str(path), line, f"invalid JSON ({exc.msg} at column {exc.colno}); "
+                                                     "write one JSON object per line"))
+            continue
+        if not isinstance(record, dict):
+            problems.append(Problem(str(path), line, f"expected a JSON object such as {shape}"))
+            continue
+        unknown = sorted(set(record) - allowed)
+        if unknown:
+            problems.append(Problem(str(path), line, f"unknown key(s) {', '.join(map(repr, unknown))}; "
+                                                     f"{path.name} records may carry {', '.join(sorted(allowed))}"))
+        yield line, record
+
+
 def check_ruler_file(path: Traversable | Path, tokenize: Callable[[str], list[str]],
                      names: dict[tuple[str, str], tuple[str, str, int]]) -> list[Problem]:
     """Problems in one ruler file. ``names`` maps (label, pattern) to the id and place
@@ -62,21 +84,8 @@ def check_ruler_file(path: Traversable | Path, tokenize: Callable[[str], list[st
     def problem(line: int, message: str) -> None:
         problems.append(Problem(str(path), line, message))
 
-    for line, text in _lines(path):
-        if not text.strip():
-            continue
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as exc:
-            problem(line, f"invalid JSON ({exc.msg} at column {exc.colno}); write one JSON object per line")
-            continue
-        if not isinstance(record, dict):
-            problem(line, 'expected a JSON object such as {"label": "%s", "pattern": "...", "id": "..."}' % label_wanted)
-            continue
-        unknown = sorted(set(record) - allowed)
-        if unknown:
-            problem(line, f"unknown key(s) {', '.join(map(repr, unknown))}; {kind} records may carry "
-                          f"{', '.join(sorted(allowed))}")
+    shape = '{"label": "%s", "pattern": "...", "id": "..."}' % label_wanted
+    for line, record in _records(path, allowed, shape, problems):
         missing = [k for k in ("label", "pattern", "id") if k not in record]
         if missing:
             problem(line, f"missing {', '.join(map(repr, missing))}; every ruler record needs label, pattern and id "
@@ -130,24 +139,10 @@ def _token_pattern_problems(pattern: list, tokenize: Callable[[str], list[str]])
 
 def check_table_file(path: Traversable | Path) -> list[Problem]:
     key, allowed = TABLE_KEYS[path.name]
-    problems = []
-    for line, text in _lines(path):
-        if not text.strip():
-            continue
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(str(path), line, f"invalid JSON ({exc.msg} at column {exc.colno})"))
-            continue
-        if not isinstance(record, dict):
-            problems.append(Problem(str(path), line, "expected a JSON object"))
-            continue
+    problems: list[Problem] = []
+    for line, record in _records(path, allowed, '{"%s": "...", ...}' % key, problems):
         if key not in record:
             problems.append(Problem(str(path), line, f"missing {key!r}, the key records are merged on"))
-        unknown = sorted(set(record) - allowed)
-        if unknown:
-            problems.append(Problem(str(path), line, f"unknown key(s) {', '.join(map(repr, unknown))}; "
-                                                     f"{path.name} records may carry {', '.join(sorted(allowed))}"))
     return problems
 
 
