@@ -1,4 +1,4 @@
-"""Command line: ``infra-extract run``, ``evaluate``, ``peer`` and ``patterns validate``."""
+"""Command line: ``infra-extract run``, ``evaluate``, ``peer`` and ``patterns validate|test|import|sources``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ from pathlib import Path
 import click
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+
+source_option = click.option("--source", "sources", multiple=True, metavar="NAME",
+                             help="Switch on a source pack shipped under patterns/sources/ (repeatable; "
+                                  "see `infra-extract patterns sources`).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,7 +27,9 @@ def main() -> None:
 @click.option("--model", default=None, help="An installed spaCy pipeline (name or path) to use instead of blank English.")
 @click.option("--patterns", "pattern_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="Extra pattern folder layered over the built-in patterns (repeatable).")
-def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs: tuple[Path, ...]) -> None:
+@source_option
+def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs: tuple[Path, ...],
+        sources: tuple[str, ...]) -> None:
     """Extract tables from INPUTS (files or folders; default: corpus/)."""
     from pipeline.extract import extract
     from pipeline.knowledge import PatternFileError
@@ -34,17 +40,17 @@ def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs:
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         raise click.UsageError(f"input not found: {', '.join(missing)}")
-    if pattern_dirs:
-        from pipeline.pattern_check import check_folders
-
-        problems = check_folders(pattern_dirs, include_builtin=False)
-        if problems:
-            for problem in problems:
-                click.echo(f"error: {problem}", err=True)
-            click.echo(f"error: {len(problems)} problem(s) in the patterns; no article was read", err=True)
-            sys.exit(EXIT_USAGE)
     try:
-        nlp = make_nlp(model=model, pattern_dirs=pattern_dirs)
+        if pattern_dirs or sources:
+            from pipeline.pattern_check import check_folders
+
+            problems = check_folders(pattern_dirs, include_builtin=False, sources=sources)
+            if problems:
+                for problem in problems:
+                    click.echo(f"error: {problem}", err=True)
+                click.echo(f"error: {len(problems)} problem(s) in the patterns; no article was read", err=True)
+                sys.exit(EXIT_USAGE)
+        nlp = make_nlp(model=model, pattern_dirs=pattern_dirs, sources=sources)
     except (ModelNotFound, PatternFileError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -108,24 +114,138 @@ def peer(suite: Path, all_units: bool, show_misses: bool, model: str | None) -> 
 
 @main.group()
 def patterns() -> None:
-    """Check pattern folders (the tool's knowledge, as data)."""
+    """Check, test and import pattern folders (the tool's knowledge, as data)."""
+
+
+def _folders_or_exit(dirs: tuple[Path, ...], sources: tuple[str, ...]):
+    from pipeline.knowledge import PatternFileError, pattern_folders
+
+    try:
+        return pattern_folders(sources, dirs)
+    except PatternFileError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 @patterns.command()
 @click.argument("dirs", nargs=-1, type=click.Path(path_type=Path, file_okay=False, exists=True))
-def validate(dirs: tuple[Path, ...]) -> None:
-    """Check the built-in patterns and each pattern folder in DIRS.
+@source_option
+def validate(dirs: tuple[Path, ...], sources: tuple[str, ...]) -> None:
+    """Check the built-in patterns, the named source packs and each folder in DIRS.
 
     Every problem is printed as `file:line: what is wrong`; the exit status is
     2 when there is any.
     """
     from pipeline.pattern_check import check_folders
 
-    problems = check_folders(dirs)
+    _folders_or_exit(dirs, sources)
+    problems = check_folders(dirs, sources=sources)
     for problem in problems:
         click.echo(str(problem))
-    checked = "built-in patterns" + (f" and {len(dirs)} folder(s)" if dirs else "")
+    checked = "built-in patterns" + "".join(f", source {name}" for name in sources)
+    checked += f" and {len(dirs)} folder(s)" if dirs else ""
     if problems:
         click.echo(f"{len(problems)} problem(s) in the {checked}", err=True)
         sys.exit(EXIT_USAGE)
     click.echo(f"ok: {checked}")
+
+
+@patterns.command(name="test")
+@click.argument("dirs", nargs=-1, type=click.Path(path_type=Path, file_okay=False, exists=True))
+@source_option
+def test_examples(dirs: tuple[Path, ...], sources: tuple[str, ...]) -> None:
+    """Run the examples of every pattern record, in the pipeline built from the
+    built-in patterns, the named source packs and DIRS.
+
+    Prints each example that does not give what its record promises (the
+    canonical id, currency or spec attribute); exit status 1 when there is any.
+    """
+    from pipeline.language import make_nlp
+    from pipeline.pattern_check import check_folders
+    from pipeline.pattern_examples import collect_examples, run_examples
+
+    folders = _folders_or_exit(dirs, sources)
+    problems = check_folders(dirs, sources=sources)
+    if problems:
+        for problem in problems:
+            click.echo(f"error: {problem}", err=True)
+        click.echo("error: fix these first (`infra-extract patterns validate`)", err=True)
+        sys.exit(EXIT_USAGE)
+    examples = collect_examples(folders)
+    failures = run_examples(make_nlp(pattern_dirs=dirs, sources=sources), examples)
+    for failure in failures:
+        click.echo(str(failure))
+    click.echo(f"{len(examples) - len(failures)} of {len(examples)} examples pass", err=bool(failures))
+    sys.exit(EXIT_PARTIAL if failures else EXIT_OK)
+
+
+def _field(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
+    fields = {}
+    for value in values:
+        key, sep, column = value.partition("=")
+        if not sep or not key or not column:
+            raise click.BadParameter(f"{value!r}: write KEY=COLUMN, for example vendor=Maker")
+        fields[key] = column
+    return fields
+
+
+@patterns.command(name="import")
+@click.argument("spreadsheet", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--label", required=True, type=click.Choice(["ORG", "CHIP", "MODEL", "GPE"]),
+              help="What the names are: companies (ORG), chips, AI models or places.")
+@click.option("--name-column", default="name", show_default=True, help="Column with the name as articles write it.")
+@click.option("--id-column", default=None, help="Column with the canonical name (default: the name itself).")
+@click.option("--alias-column", "alias_columns", multiple=True, help="Column with other names (repeatable).")
+@click.option("--separator", default=";", show_default=True, help="Splits several aliases in one cell.")
+@click.option("--field", "fields", multiple=True, callback=_field, metavar="KEY=COLUMN",
+              help="Copy a column into a record key, e.g. vendor=Maker for chips, kind=Type for companies.")
+@click.option("--keep-legal-suffix", is_flag=True,
+              help="Do not add a short name without the legal form ('Quorra Robotics' for 'Quorra Robotics, Inc.').")
+@click.option("-o", "--output", "target", type=click.Path(path_type=Path), default=None,
+              help="Pattern file to write, or a folder (the file is named for the label). Default: stdout.")
+@click.option("--append", is_flag=True, help="Add to an existing pattern file instead of refusing to touch it.")
+def import_spreadsheet(spreadsheet: Path, label: str, name_column: str, id_column: str | None,
+                       alias_columns: tuple[str, ...], separator: str, fields: dict[str, str],
+                       keep_legal_suffix: bool, target: Path | None, append: bool) -> None:
+    """Turn SPREADSHEET (CSV, or TSV by extension) into ruler patterns, one per name and alias."""
+    from pipeline.knowledge import default_knowledge
+    from pipeline.pattern_import import LABEL_FILES, SpreadsheetError, import_names, read_spreadsheet, to_jsonl
+
+    suffixes = () if keep_legal_suffix else default_knowledge().cues.get("legal_suffixes", ())
+    try:
+        imported = import_names(read_spreadsheet(spreadsheet), label, name_column=name_column, id_column=id_column,
+                                alias_columns=alias_columns, separator=separator, fields=fields,
+                                legal_suffixes=suffixes)
+    except SpreadsheetError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    for warning in imported.warnings:
+        click.echo(f"warning: {spreadsheet}:{warning}", err=True)
+    text = to_jsonl(imported.records)
+    if target is None:
+        click.echo(text, nl=False)
+        return
+    if target.is_dir():
+        target = target / LABEL_FILES[label]
+    if target.exists() and not append:
+        click.echo(f"error: {target} exists; pass --append to add to it, or choose another file", err=True)
+        sys.exit(EXIT_USAGE)
+    existing = target.read_text(encoding="utf-8") if target.exists() else ""
+    if existing and not existing.endswith("\n"):
+        existing += "\n"
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(existing + text, encoding="utf-8")
+    partial.replace(target)
+    ids = len({r["id"] for r in imported.records})
+    click.echo(f"wrote {len(imported.records)} patterns for {ids} {label} names to {target}", err=True)
+
+
+@patterns.command(name="sources")
+def list_sources() -> None:
+    """List the source packs that `--source NAME` switches on."""
+    from pipeline.knowledge import SOURCES_DIR, available_sources, builtin_dir
+
+    for name in available_sources():
+        about = builtin_dir() / SOURCES_DIR / name / "README.md"
+        summary = about.read_text(encoding="utf-8").strip().splitlines()[0].lstrip("# ") if about.is_file() else ""
+        click.echo(f"{name}\t{summary}")

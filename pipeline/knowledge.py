@@ -28,8 +28,34 @@ class PatternFileError(ValueError):
     """A knowledge file cannot be read; the message starts with ``file:line:``."""
 
 
+# Source packs: pattern folders shipped under patterns/sources/<name>/ and
+# switched on by name (``--source NAME``), for sources with their own vocabulary.
+SOURCES_DIR = "sources"
+
+
 def builtin_dir() -> Traversable:
     return resources.files(BUILTIN_PACKAGE)
+
+
+def available_sources() -> list[str]:
+    """Names of the source packs shipped with the tool."""
+    root = builtin_dir() / SOURCES_DIR
+    if not root.is_dir():
+        return []
+    return sorted(entry.name for entry in root.iterdir() if entry.is_dir() and not entry.name.startswith(("_", ".")))
+
+
+def source_dir(name: str) -> Traversable:
+    """The folder of source pack ``name``; an unknown name lists the known ones."""
+    if name in available_sources():
+        return builtin_dir() / SOURCES_DIR / name
+    known = ", ".join(available_sources()) or "none"
+    raise PatternFileError(f"unknown source pack {name!r}; the packs shipped are: {known}")
+
+
+def pattern_folders(sources: Iterable[str] = (), dirs: Iterable[str | Path] = ()) -> list[Traversable | Path]:
+    """The folders to layer, in order: built-in, then source packs, then user folders (later ones win)."""
+    return [builtin_dir(), *(source_dir(name) for name in sources), *(Path(d) for d in dirs)]
 
 
 def read_jsonl(path: Traversable | Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -93,11 +119,22 @@ def _merge_by_key(records: Iterable[dict[str, Any]], key: str) -> list[dict[str,
     return list(merged.values())
 
 
-def load_knowledge(dirs: Iterable[Traversable | Path] | None = None) -> Knowledge:
-    """Merge the built-in pattern folder with user folders (later ones win)."""
-    folders: list[Traversable | Path] = [builtin_dir(), *(Path(d) for d in (dirs or ()))]
+def _pattern_key(record: dict[str, Any]) -> tuple[str, str]:
+    return record["label"], json.dumps(record["pattern"], sort_keys=True)
 
-    ruler: list[dict[str, Any]] = []
+
+def load_knowledge(dirs: Iterable[str | Path] | None = None,
+                   folders: Iterable[Traversable | Path] | None = None) -> Knowledge:
+    """Merge pattern folders, later ones winning.
+
+    ``folders`` is the full list to layer (see :func:`pattern_folders`); without
+    it the built-in folder comes first and ``dirs`` are layered over it. A name
+    (label and pattern) given again maps to the later record's id, and an id's
+    vendor, family, developer or kind come from the last record that states them.
+    """
+    folders = list(folders) if folders is not None else pattern_folders(dirs=dirs or ())
+
+    ruler_by_name: dict[tuple[str, str], dict[str, Any]] = {}
     chip_vendor: dict[str, str] = {}
     chip_family: dict[str, str] = {}
     model_developer: dict[str, str] = {}
@@ -105,7 +142,10 @@ def load_knowledge(dirs: Iterable[Traversable | Path] | None = None) -> Knowledg
     for name in RULER_FILES:
         for path in _files(folders, name):
             for _, record in read_jsonl(path):
-                ruler.append({k: record[k] for k in ("label", "pattern", "id") if k in record})
+                # Re-inserting moves a re-mapped name to the end, so patterns keep folder order.
+                key = _pattern_key(record)
+                ruler_by_name.pop(key, None)
+                ruler_by_name[key] = {k: record[k] for k in ("label", "pattern", "id") if k in record}
                 ident = record.get("id")
                 if record.get("vendor"):
                     chip_vendor[ident] = record["vendor"]
@@ -136,7 +176,7 @@ def load_knowledge(dirs: Iterable[Traversable | Path] | None = None) -> Knowledg
             cues[name] = tuple(dict.fromkeys((*cues.get(name, ()), *words)))
 
     return Knowledge(
-        ruler_patterns=tuple(ruler),
+        ruler_patterns=tuple(ruler_by_name.values()),
         currencies=tuple(currencies),
         multipliers=dict(magnitudes["multipliers"]),
         number_words=dict(magnitudes["number_words"]),

@@ -15,7 +15,7 @@ from spacy.language import Language
 
 # Importing the modules registers the factories.
 from pipeline.components import chips, companies, deals, money, products, sentences, specs  # noqa: F401
-from pipeline.knowledge import Knowledge, load_knowledge
+from pipeline.knowledge import Knowledge, load_knowledge, pattern_folders
 from pipeline.tokenizer import customize_tokenizer
 
 RULER = "infra_entity_ruler"
@@ -41,9 +41,10 @@ def load_base(model: str | None) -> Language:
 
 
 def make_nlp(model: str | None = None, pattern_dirs: Iterable[str | Path] = (),
-             knowledge: Knowledge | None = None) -> Language:
+             knowledge: Knowledge | None = None, sources: Iterable[str] = ()) -> Language:
+    """The pipeline over the built-in patterns, then source packs by name, then ``pattern_dirs``."""
     nlp = load_base(model)
-    knowledge = knowledge or load_knowledge(pattern_dirs)
+    knowledge = knowledge or load_knowledge(folders=pattern_folders(sources, pattern_dirs))
     customize_tokenizer(nlp)
     if not (nlp.has_pipe("parser") or nlp.has_pipe("senter") or nlp.has_pipe("sentencizer")):
         nlp.add_pipe("infra_sentences", first=True)

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable
 
 from spacy.schemas import validate_token_pattern
 
-from pipeline.knowledge import CUE_FILES, RULER_FILES, builtin_dir
+from pipeline.knowledge import CUE_FILES, RULER_FILES, builtin_dir, pattern_folders
 
 # The label each ruler file holds, and the extra keys its records may carry.
 RULER_LABELS = {"companies.jsonl": "ORG", "chips.jsonl": "CHIP", "models.jsonl": "MODEL", "places.jsonl": "GPE"}
@@ -217,8 +217,7 @@ def pattern_tokenizer() -> Callable[[str], list[str]]:
     return lambda text: [t.text for t in nlp.tokenizer(text)]
 
 
-def check_folders(dirs: Iterable[str | Path], include_builtin: bool = True) -> list[Problem]:
-    """Problems in the built-in patterns (optionally) and the given folders."""
-    folders: list[Traversable | Path] = [builtin_dir()] if include_builtin else []
-    folders += [Path(d) for d in dirs]
-    return validate_patterns(folders, pattern_tokenizer())
+def check_folders(dirs: Iterable[str | Path], include_builtin: bool = True, sources: Iterable[str] = ()) -> list[Problem]:
+    """Problems in the built-in patterns (optionally), the named source packs and the given folders."""
+    folders = pattern_folders(sources, dirs)
+    return validate_patterns(folders if include_builtin else folders[1:], pattern_tokenizer())

@@ -272,6 +272,8 @@ SUBJECTS = [
     ("With Tern, its second-generation accelerator, Orrin has a part that packs 216GB of memory.", "Tern"),
     # A family name after one of its members says what kind of chip it is.
     ("Google's Ironwood TPU offers 192GB of HBM per chip.", "Ironwood"),
+    # A company named inside a unit ("Arm cores") does not hide the figure.
+    ("The Arcus CPU packs 72 Arm cores.", "Arcus"),
 ]
 
 

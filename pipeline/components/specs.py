@@ -62,7 +62,7 @@ class SpecFinder(KnowledgeComponent):
                 figure_sents.add(found.sent.start)
         for match in matches:
             span = doc.char_span(match.start, match.end, label="SPEC", alignment_mode="expand")
-            if span is None or any(e.start < span.end and span.start < e.end for e in protected):
+            if span is None or any(self._blocks(e, span) for e in protected):
                 continue
             if self._about_a_site(lower, span):
                 continue
@@ -91,6 +91,14 @@ class SpecFinder(KnowledgeComponent):
             if ent.label_ in SUBJECT_LABELS and ent.start_char < end and cell.subject_start < ent.end_char:
                 return self._name(ent)
         return cell.subject.strip("*_` ")
+
+    @staticmethod
+    def _blocks(entity: Span, span: Span) -> bool:
+        """Whether an entity stops a figure: a company named inside the unit
+        ("72 Arm cores") is part of a unit form the spec table lists."""
+        if not (entity.start < span.end and span.start < entity.end):
+            return False
+        return not (entity.label_ == "ORG" and span.start < entity.start and entity.end <= span.end)
 
     def _about_a_site(self, lower: list[str], span: Span) -> bool:
         """"rack densities of up to 140 kW", "a 300 MW campus": a building's figure, not a part's."""

@@ -17,6 +17,9 @@ from pipeline.records import Spec
 
 # Characters around a token count that may say what the tokens are.
 TOKEN_CONTEXT_WINDOW = 60
+# A spec unit whose attribute is this one is read from the words around the
+# figure: "tokens" are a context window or training data.
+CONTEXT_ATTRIBUTE = "tokens"
 PRECISION = re.compile(r"(?<![\w])(?:FP4|FP6|FP8|FP16|FP32|FP64|BF16|TF32|INT4|INT8|MXFP4|MXFP6|NVFP4)(?![\w])", re.I)
 CONTEXT_CUE = re.compile(r"context", re.I)
 SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]|\n\s*\n")
@@ -112,7 +115,7 @@ def find_specs(text: str, knowledge: Knowledge | None = None) -> list[SpecMatch]
         value = number * multiplier_value(m.group("mag"), g.numbers) * Decimal(str(record["factor"]))
         attribute = record["attribute"]
         unit = record.get("canonical", record["unit"])
-        if attribute == "tokens":
+        if attribute == CONTEXT_ATTRIBUTE:
             attribute = _token_attribute(text, m.start(), m.end())
             if attribute is None:
                 continue
