@@ -109,6 +109,7 @@ class Knowledge:
     chip_family: dict[str, str] = field(default_factory=dict)
     model_developer: dict[str, str] = field(default_factory=dict)
     org_kind: dict[str, str] = field(default_factory=dict)
+    rounds: tuple[dict[str, Any], ...] = ()
 
 
 def _merge_by_key(records: Iterable[dict[str, Any]], key: str) -> list[dict[str, Any]]:
@@ -162,6 +163,9 @@ def load_knowledge(dirs: Iterable[str | Path] | None = None,
     spec_units = _merge_by_key(
         (rec for path in _files(folders, "spec_units.jsonl") for _, rec in read_jsonl(path)), "unit"
     )
+    rounds = _merge_by_key(
+        (rec for path in _files(folders, "rounds.jsonl") for _, rec in read_jsonl(path)), "round"
+    )
     magnitudes: dict[str, Any] = {"multipliers": {}, "number_words": {}, "fractions": {}, "code_scales": {}}
     for path in _files(folders, "magnitudes.json"):
         for section, table in read_json(path).items():
@@ -189,6 +193,7 @@ def load_knowledge(dirs: Iterable[str | Path] | None = None,
         chip_family=chip_family,
         model_developer=model_developer,
         org_kind=org_kind,
+        rounds=tuple(rounds),
     )
 
 
@@ -207,7 +212,7 @@ def knowledge_to_dict(knowledge: Knowledge) -> dict[str, Any]:
 
 def knowledge_from_dict(data: dict[str, Any]) -> Knowledge:
     fields = dict(data)
-    for name in ("ruler_patterns", "currencies", "spec_units"):
+    for name in ("ruler_patterns", "currencies", "spec_units", "rounds"):
         fields[name] = tuple(fields.get(name, ()))
     fields["qualifiers"] = {k: tuple(v) for k, v in fields.get("qualifiers", {}).items()}
     fields["cues"] = {k: tuple(v) for k, v in fields.get("cues", {}).items()}

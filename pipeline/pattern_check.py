@@ -28,6 +28,7 @@ RULER_EXTRA_KEYS = {"companies.jsonl": {"kind"}, "chips.jsonl": {"vendor", "fami
 TABLE_KEYS = {
     "currencies.jsonl": ("code", frozenset({"code", "prefix", "suffix", "minor", "examples"})),
     "spec_units.jsonl": ("unit", frozenset({"unit", "attribute", "canonical", "factor", "forms", "labels", "examples"})),
+    "rounds.jsonl": ("round", frozenset({"round", "forms", "examples"})),
 }
 JSON_FILES = (*CUE_FILES, "magnitudes.json", "qualifiers.json")
 # Token attributes whose value is one token's exact text: a value the tokenizer

@@ -6,7 +6,8 @@ folders:
 - a ruler record (companies, chips, models, places): an entity with the
   record's label and canonical id;
 - a currency: an amount in that currency;
-- a spec unit: a spec of that attribute, in the attribute's canonical unit.
+- a spec unit: a spec of that attribute, in the attribute's canonical unit;
+- a round name: a deal in that round.
 
 ``collect_examples`` reads JSON only; ``run_examples`` needs a pipeline.
 """
@@ -24,7 +25,7 @@ from spacy.tokens import Doc
 from pipeline.knowledge import RULER_FILES, read_jsonl
 from pipeline.parsing.specs import CONTEXT_ATTRIBUTE
 
-MONEY, SPEC = "MONEY", "SPEC"
+MONEY, SPEC, ROUND = "MONEY", "SPEC", "ROUND"
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Example:
     """One example sentence and what it must give: ``(label, value)``.
 
     ``value`` is the canonical id for ruler labels, the currency code for
-    MONEY and ``"attribute in unit"`` for SPEC.
+    MONEY, ``"attribute in unit"`` for SPEC and the round name for ROUND.
     """
 
     path: str
@@ -60,10 +61,12 @@ def _expected(file_name: str, record: dict) -> tuple[str, str] | None:
         return (MONEY, record["code"]) if "code" in record else None
     if file_name == "spec_units.jsonl" and "attribute" in record and "unit" in record:
         return SPEC, f"{record['attribute']} in {record.get('canonical', record['unit'])}"
+    if file_name == "rounds.jsonl" and "round" in record:
+        return ROUND, record["round"]
     return None
 
 
-EXAMPLE_FILES = (*RULER_FILES, "currencies.jsonl", "spec_units.jsonl")
+EXAMPLE_FILES = (*RULER_FILES, "currencies.jsonl", "spec_units.jsonl", "rounds.jsonl")
 
 
 def collect_examples(folders: Iterable[Traversable | Path]) -> list[Example]:
@@ -87,6 +90,8 @@ def found_in(doc: Doc, label: str) -> set[str]:
     """What ``doc`` gives for ``label``, in the form :class:`Example` expects."""
     if label == MONEY:
         return {m["unit"] for m in doc._.money or ()}
+    if label == ROUND:
+        return {d["round"] for d in doc._.deals or () if d.get("round")}
     if label == SPEC:
         return {f"{s['attribute']} in {s['unit']}" for s in doc._.specs or ()}
     return {ent.ent_id_ or ent.text for ent in doc.ents if ent.label_ == label}

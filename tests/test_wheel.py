@@ -17,15 +17,17 @@ def test_wheel_ships_patterns_and_runs(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
                    check=True, capture_output=True)
     (tmp_path / "articles").mkdir()
-    (tmp_path / "articles" / "a.txt").write_text("Veloxa Compute raised $40 million from Nvidia.\n")
+    (tmp_path / "articles" / "a.txt").write_text("Veloxa Compute raised $40 million from Nvidia.\n"
+                                                      "MetaX began shipping its MXC500 GPU.\n")
     script = textwrap.dedent(
         """
         import sys, pipeline
-        from pipeline.knowledge import builtin_dir
+        from pipeline.knowledge import available_sources, builtin_dir
         assert pipeline.__file__.startswith(sys.argv[1]), pipeline.__file__
         assert str(builtin_dir()).startswith(sys.argv[1]), builtin_dir()
+        assert "china-tech" in available_sources(), available_sources()
         from pipeline.cli import main
-        main(["run", "articles", "-o", "out"])
+        main(["run", "articles", "-o", "out", "--source", "china-tech"])
         """
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
@@ -35,3 +37,4 @@ def test_wheel_ships_patterns_and_runs(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "1 read" in result.stdout
     assert "Veloxa Compute" in (tmp_path / "out" / "deals.csv").read_text()
+    assert "MXC500,MetaX" in (tmp_path / "out" / "chips.csv").read_text()

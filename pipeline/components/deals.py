@@ -17,10 +17,8 @@ from spacy.tokens import Doc, Span
 
 from pipeline.components.base import KnowledgeComponent
 from pipeline.components.phrases import Phrases
+from pipeline.parsing.rounds import SHORT_ROUND, find_round
 
-ROUND = re.compile(r"(?<![\w-])(pre-seed|seed|series\s+([a-h])(?![\w]))", re.I)
-# Newsletter shorthand: "$30M A, Sequoia lead", "$87M B @ $1.1B post": a round letter right after the amount.
-SHORT_ROUND = re.compile(r"(?:[$€£¥]|\b[A-Z]{3}\s?)[\d.,]+\s?(?:[KMB]|bn|mn|m|k)\s([A-H])(?=[\s,.;]|$)")
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # Sentences after a deal that may still describe it, and further ones that may
 # still name its backers ("Existing investors X and Y also participated.").
@@ -469,15 +467,8 @@ class DealFinder(KnowledgeComponent):
                 return status
         return "closed"
 
-    @staticmethod
-    def _round(text: str) -> str | None:
-        m = ROUND.search(text)
-        if not m:
-            short = SHORT_ROUND.search(text)
-            return f"series_{short.group(1).lower()}" if short else None
-        if m.group(2):
-            return f"series_{m.group(2).lower()}"
-        return m.group(1).lower().replace("-", "_")
+    def _round(self, text: str) -> str | None:
+        return find_round(text, self.knowledge)
 
     def _follow(self, doc, lower, sents, si, deal, money_records) -> None:
         """Fill investors, valuation and round from the next sentences."""
