@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test evaluate peer clean
+.PHONY: setup run test evaluate peer bench clean
 
 setup: $(STAMP)
 
@@ -28,6 +28,10 @@ peer: setup
 	@if [ -f "$(PEER_SUITE)" ]; then \
 		$(BIN)/infra-extract peer "$(PEER_SUITE)" && $(BIN)/infra-extract peer --all-units "$(PEER_SUITE)"; \
 	else echo "peer: $(PEER_SUITE) not found, skipped"; fi
+
+# Benchmarks report speed and memory; they are never part of `make test`.
+bench: setup
+	$(BIN)/infra-extract bench gazetteer corpus
 
 test: setup
 	$(BIN)/python -m pytest

@@ -153,12 +153,15 @@ def validate(dirs: tuple[Path, ...], sources: tuple[str, ...]) -> None:
 @patterns.command(name="test")
 @click.argument("dirs", nargs=-1, type=click.Path(path_type=Path, file_okay=False, exists=True))
 @source_option
-def test_examples(dirs: tuple[Path, ...], sources: tuple[str, ...]) -> None:
-    """Run the examples of every pattern record, in the pipeline built from the
-    built-in patterns, the named source packs and DIRS.
+@click.option("--with-builtin", is_flag=True, help="Also run the built-in patterns' examples (an override may break them).")
+def test_examples(dirs: tuple[Path, ...], sources: tuple[str, ...], with_builtin: bool) -> None:
+    """Run the examples of the pattern records in DIRS and the named source
+    packs (the built-in patterns' examples when none is given), in the
+    pipeline built from all of them over the built-in patterns.
 
     Prints each example that does not give what its record promises (the
-    canonical id, currency or spec attribute); exit status 1 when there is any.
+    canonical id, currency, spec attribute or round); exit status 1 when there
+    is any.
     """
     from pipeline.language import make_nlp
     from pipeline.pattern_check import check_folders
@@ -171,7 +174,8 @@ def test_examples(dirs: tuple[Path, ...], sources: tuple[str, ...]) -> None:
             click.echo(f"error: {problem}", err=True)
         click.echo("error: fix these first (`infra-extract patterns validate`)", err=True)
         sys.exit(EXIT_USAGE)
-    examples = collect_examples(folders)
+    tested = folders if with_builtin or len(folders) == 1 else folders[1:]
+    examples = collect_examples(tested)
     failures = run_examples(make_nlp(pattern_dirs=dirs, sources=sources), examples)
     for failure in failures:
         click.echo(str(failure))
@@ -249,3 +253,24 @@ def list_sources() -> None:
         about = builtin_dir() / SOURCES_DIR / name / "README.md"
         summary = about.read_text(encoding="utf-8").strip().splitlines()[0].lstrip("# ") if about.is_file() else ""
         click.echo(f"{name}\t{summary}")
+
+
+@main.group()
+def bench() -> None:
+    """Benchmarks (`make bench`): speed and memory, reported, never asserted."""
+
+
+@bench.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("--names", default=50_000, show_default=True, help="How many synthetic company names to import.")
+@click.option("--repeats", default=5, show_default=True, help="Timed passes over the articles per pipeline.")
+def gazetteer(inputs: tuple[Path, ...], names: int, repeats: int) -> None:
+    """Load time and words per second with NAMES imported company names layered
+    over the built-in patterns, against the built-in patterns alone, over the
+    articles in INPUTS (default: corpus/)."""
+    import tempfile
+
+    from pipeline.bench import gazetteer_report
+
+    with tempfile.TemporaryDirectory() as scratch:
+        click.echo(gazetteer_report(Path(scratch) / "gazetteer", names, inputs or (Path("corpus"),), repeats))

@@ -97,3 +97,11 @@ def test_evaluate_scores_tables(folder, tmp_path):
     result = CliRunner().invoke(main, ["evaluate", str(gold), "--tables", str(out)])
     assert result.exit_code == 0, result.output
     assert "deals" in result.output and "1.000  1.000  1.000" in result.output
+
+
+def test_bench_gazetteer_reports_a_table(folder):
+    # Runs the benchmark on a tiny input to check the command, not the timings.
+    result = CliRunner().invoke(main, ["bench", "gazetteer", str(folder), "--names", "200", "--repeats", "1"])
+    assert result.exit_code == 0, result.output
+    assert "| + 200 imported names (200 patterns) |" in result.output
+    assert "throughput drop with the gazetteer" in result.output

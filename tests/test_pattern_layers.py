@@ -96,10 +96,12 @@ def test_patterns_test_command_reports_failing_examples(tmp_path):
 
 
 def test_patterns_test_command_passes_on_the_builtin_patterns_and_packs():
-    result = CliRunner().invoke(main, ["patterns", "test", "--source", "china-tech"])
+    result = CliRunner().invoke(main, ["patterns", "test", "--source", "china-tech", "--with-builtin"])
     assert result.exit_code == 0, result.output
     passed, _, total = result.output.split()[:3]
     assert passed == total and int(total) > 1000
+    only_pack = CliRunner().invoke(main, ["patterns", "test", "--source", "china-tech"])
+    assert only_pack.exit_code == 0 and only_pack.output.split()[2] == "16", only_pack.output
 
 
 SHEET = pd.DataFrame({
