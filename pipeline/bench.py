@@ -21,7 +21,7 @@ import pandas as pd
 
 from pipeline.ingest import Article, iter_inputs
 from pipeline.language import make_nlp
-from pipeline.pattern_import import import_names, to_jsonl
+from pipeline.pattern_import import import_names, read_spreadsheet, to_jsonl
 
 # Name parts for synthetic companies: two invented syllable stems and a
 # suffix give well over 50,000 distinct names that read like real ones.
@@ -56,7 +56,7 @@ def write_gazetteer(folder: Path, n: int) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     sheet = pd.DataFrame({"name": synthetic_names(n)})
     sheet.to_csv(folder / "portfolio.csv", index=False)
-    imported = import_names(pd.read_csv(folder / "portfolio.csv", dtype=str), "ORG", name_column="name")
+    imported = import_names(read_spreadsheet(folder / "portfolio.csv"), "ORG", name_column="name")
     (folder / "companies.jsonl").write_text(to_jsonl(imported.records), encoding="utf-8")
     return folder
 

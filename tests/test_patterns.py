@@ -3,18 +3,15 @@
 
 import pytest
 
-from pipeline.knowledge import RULER_FILES, builtin_dir
+from pipeline.knowledge import RULER_FILES, builtin_dir, read_jsonl
 from pipeline.pattern_examples import collect_examples, found_in, gives
 
 EXAMPLES = collect_examples([builtin_dir()])
 
 
 def test_every_canonical_name_has_an_example():
-    import json
-
     for name in RULER_FILES:
-        with (builtin_dir() / name).open(encoding="utf-8") as handle:
-            records = [json.loads(line) for line in handle if line.strip()]
+        records = [record for _, record in read_jsonl(builtin_dir() / name)]
         shown = {r["id"] for r in records if r.get("examples")}
         assert {r["id"] for r in records} <= shown, f"{name}: ids without an example"
 

@@ -260,7 +260,7 @@ class DealFinder(KnowledgeComponent):
             investors = [company, *[i for i in investors if i != company]]
         money = money_records.get(amount.start_char) if amount is not None else None
         valuation = money_records.get(valuations[0].start_char) if valuations else None
-        round_name = self._round(sent.text)
+        round_name = find_round(sent.text, self.knowledge)
         return {
             "company": company,
             "deal_type": kind,
@@ -467,9 +467,6 @@ class DealFinder(KnowledgeComponent):
                 return status
         return "closed"
 
-    def _round(self, text: str) -> str | None:
-        return find_round(text, self.knowledge)
-
     def _follow(self, doc, lower, sents, si, deal, money_records) -> None:
         """Fill investors, valuation and round from the next sentences."""
         for k in range(si + 1, min(len(sents), si + 1 + FOLLOW_BACKERS)):
@@ -503,7 +500,7 @@ class DealFinder(KnowledgeComponent):
                         deal["valuation"] = money_records[e.start_char]["value"]
                         break
             if near and deal["deal_type"] == "equity_round" and deal["round"] is None:
-                deal["round"] = self._round(sent.text)
+                deal["round"] = find_round(sent.text, self.knowledge)
 
     def _joined(self, doc, lower, sent, orgs) -> set[str]:
         """ORGs whose own verb says they joined a deal: "X and Y also participated"."""

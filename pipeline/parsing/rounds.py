@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable
 
 from pipeline.knowledge import Knowledge, default_knowledge
 from pipeline.parsing.numbers import alternation
@@ -49,7 +48,3 @@ def find_round(text: str, knowledge: Knowledge | None = None) -> str | None:
     if short and f"series_{short.group(1).lower()}" in names.values():
         return f"series_{short.group(1).lower()}"
     return None
-
-
-def round_names(knowledge: Knowledge) -> Iterable[str]:
-    return dict.fromkeys(record["round"] for record in knowledge.rounds)
