@@ -12,7 +12,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
 run: setup
@@ -30,7 +30,11 @@ peer: setup
 	else echo "peer: $(PEER_SUITE) not found, skipped"; fi
 
 # Benchmarks report speed and memory; they are never part of `make test`.
+# BENCH_ARTICLES sets the size of the synthetic corpus (make bench BENCH_ARTICLES=50000).
+BENCH_ARTICLES ?= 5000
+
 bench: setup
+	$(BIN)/infra-extract bench scale corpus --articles $(BENCH_ARTICLES)
 	$(BIN)/infra-extract bench gazetteer corpus
 
 test: setup

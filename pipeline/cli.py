@@ -23,18 +23,35 @@ def main() -> None:
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "outdir", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
-              show_default=True, help="Folder for the CSV tables.")
+              show_default=True, help="Folder for the CSV tables and the manifest.")
 @click.option("--model", default=None, help="An installed spaCy pipeline (name or path) to use instead of blank English.")
 @click.option("--patterns", "pattern_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="Extra pattern folder layered over the built-in patterns (repeatable).")
 @source_option
+@click.option("-w", "--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the cores this machine lets the tool use).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: worker processes on this machine; dask: tasks on Dask distributed.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="With --engine dask: an existing cluster's scheduler (default: a local cluster of --workers).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None,
+              help="Files per unit of work sent to a worker (default: 32).")
+@click.option("--rebuild", is_flag=True, help="Ignore the manifest and process every file again.")
 def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs: tuple[Path, ...],
-        sources: tuple[str, ...]) -> None:
-    """Extract tables from INPUTS (files or folders; default: corpus/)."""
-    from pipeline.extract import extract
+        sources: tuple[str, ...], workers: int | None, engine: str, scheduler: str | None,
+        batch_size: int | None, rebuild: bool) -> None:
+    """Extract tables from INPUTS (files or folders; default: corpus/).
+
+    Re-running into the same OUTDIR processes only new and changed files
+    (the manifest in OUTDIR holds each file's content hash and rows), drops
+    the rows of files that are gone, and resumes a run that was stopped.
+    """
+    from pipeline.batch import run_batch
+    from pipeline.engines import EngineError, make_engine
+    from pipeline.extract import BATCH_SIZE
     from pipeline.knowledge import PatternFileError
-    from pipeline.language import ModelNotFound, make_nlp
-    from pipeline.tables import write_tables
+    from pipeline.language import ModelNotFound, PipelineSpec, load_base
+    from pipeline.manifest import ManifestError
 
     inputs = inputs or (Path("corpus"),)
     missing = [str(p) for p in inputs if not p.exists()]
@@ -50,18 +67,28 @@ def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs:
                     click.echo(f"error: {problem}", err=True)
                 click.echo(f"error: {len(problems)} problem(s) in the patterns; no article was read", err=True)
                 sys.exit(EXIT_USAGE)
-        nlp = make_nlp(model=model, pattern_dirs=pattern_dirs, sources=sources)
-    except (ModelNotFound, PatternFileError) as exc:
+        if model is not None:
+            load_base(model)  # a missing model is a usage error here, not in every worker
+        spec = PipelineSpec.create(model=model, pattern_dirs=pattern_dirs, sources=sources)
+        runner = make_engine(engine, spec, workers=workers, scheduler=scheduler)
+    except (ModelNotFound, PatternFileError, EngineError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
 
     def report(row) -> None:
         click.echo(f"{row.status}: {row.path}: {row.error}", err=True)
 
-    tables, summary = extract(nlp, inputs, on_problem=report)
-    write_tables(tables, outdir)
-    click.echo(summary.line(tables.counts()))
-    sys.exit(EXIT_PARTIAL if summary.failed else EXIT_OK)
+    try:
+        result = run_batch(inputs, outdir, runner, spec.fingerprint, on_problem=report,
+                           batch_size=batch_size or BATCH_SIZE, rebuild=rebuild)
+    except (EngineError, ManifestError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_PARTIAL)
+    finally:
+        runner.close()
+    click.echo(result.files_line())
+    click.echo(result.summary.line(result.counts))
+    sys.exit(EXIT_PARTIAL if result.summary.failed else EXIT_OK)
 
 
 @main.command()
@@ -270,7 +297,24 @@ def gazetteer(inputs: tuple[Path, ...], names: int, repeats: int) -> None:
     articles in INPUTS (default: corpus/)."""
     import tempfile
 
-    from pipeline.bench import gazetteer_report
+    from pipeline.benchmarks.gazetteer import gazetteer_report
 
     with tempfile.TemporaryDirectory() as scratch:
         click.echo(gazetteer_report(Path(scratch) / "gazetteer", names, inputs or (Path("corpus"),), repeats))
+
+
+@bench.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("-n", "--articles", default=5000, show_default=True, type=click.IntRange(min=10),
+              help="Synthetic articles to build from the articles in INPUTS.")
+@click.option("--keep", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Build the corpora and outputs here and keep them (default: a temporary folder).")
+def scale(inputs: tuple[Path, ...], articles: int, keep: Path | None) -> None:
+    """Words per second and peak memory of whole runs over a synthetic corpus
+    made from INPUTS (default: corpus/): the tokenizer alone, 1 and 2 workers,
+    and Dask on a 2-worker LocalCluster; then the ratios against their targets."""
+    from pipeline.benchmarks.scale import scale_report
+
+    report = scale_report(list(inputs or (Path("corpus"),)), articles, keep,
+                          progress=lambda line: click.echo(f"bench: {line}", err=True))
+    click.echo(report)

@@ -1,18 +1,29 @@
-"""The batch job: inputs in, tables out. Plain functions the CLI wraps."""
+"""From input files to table rows: the work a worker does, and the in-memory
+job for a text or a small folder. Plain functions the CLI and engines wrap."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from spacy.language import Language
 
-from pipeline.ingest import Article, iter_inputs
+from pipeline.ingest import Article, SourceFile, iter_files, parse_file, read_error, unsupported_row
 from pipeline.records import DocumentRow
-from pipeline.tables import Tables
+from pipeline.tables import FileRows, Tables, doc_rows, empty_file_rows
 
+# Documents handed to nlp.pipe at once, and files per unit of work.
 BATCH_SIZE = 32
+
+
+class FileTask(NamedTuple):
+    """One input file as a worker receives it: plain data, so it can cross a
+    process or network boundary, and a worker needs no access to the folder."""
+
+    path: str
+    doc_id: str
+    data: bytes
 
 
 @dataclass
@@ -21,36 +32,108 @@ class Summary:
     skipped: int = 0
     failed: int = 0
 
+    def count(self, document: dict) -> None:
+        if document["status"] == "ok":
+            self.read += 1
+        elif document["status"] == "skipped":
+            self.skipped += 1
+        else:
+            self.failed += 1
+
     def line(self, counts: dict[str, int]) -> str:
         tables = ", ".join(f"{name} {n}" for name, n in counts.items() if name != "documents")
         return f"documents: {self.read} read, {self.skipped} skipped, {self.failed} failed; rows: {tables}"
 
 
+def read_task(source: SourceFile) -> FileTask | DocumentRow:
+    """Read one file for a worker; a file the tool cannot read becomes its row at once."""
+    unsupported = unsupported_row(source.path, source.doc_id)
+    if unsupported is not None:
+        return unsupported
+    try:
+        return FileTask(str(source.path), source.doc_id, source.path.read_bytes())
+    except OSError as exc:
+        return DocumentRow(doc_id=source.doc_id, path=str(source.path), status="error", error=read_error(exc))
+
+
+def process_files(nlp: Language, tasks: Iterable[FileTask]) -> list[FileRows]:
+    """The rows of each file, in order. Only plain dicts leave this function.
+
+    spaCy's memory zone frees the strings each batch adds, so a long run's
+    string store does not grow with the corpus.
+    """
+    parsed = [list(parse_file(task.data, task.path, task.doc_id)) for task in tasks]
+    articles = [item for items in parsed for item in items if isinstance(item, Article)]
+    with nlp.memory_zone():
+        article_rows = rows_of_articles(nlp, articles)
+    results = []
+    found = iter(article_rows)
+    for items in parsed:
+        rows = empty_file_rows()
+        for item in items:
+            if not isinstance(item, Article):
+                rows["documents"].append(item.model_dump())
+                continue
+            doc_rows_or_error = next(found)
+            if isinstance(doc_rows_or_error, str):
+                rows["documents"].append(item.row().model_copy(update={"status": "error",
+                                                                        "error": doc_rows_or_error}).model_dump())
+                continue
+            rows["documents"].append(item.row().model_dump())
+            for name, table_rows in doc_rows_or_error.items():
+                rows[name].extend(table_rows)
+        results.append(rows)
+    return results
+
+
+def rows_of_articles(nlp: Language, articles: list[Article]) -> list[dict[str, list[dict]] | str]:
+    """Rows per article, or the reason it could not be processed.
+
+    An article that makes the pipeline raise costs that article only: the
+    batch is retried one article at a time.
+    """
+    texts = [a.text for a in articles]
+    try:
+        return [doc_rows(a.doc_id, doc) for a, doc in zip(articles, nlp.pipe(texts, batch_size=BATCH_SIZE))]
+    except Exception:
+        if len(articles) == 1:
+            raise
+    found: list[dict[str, list[dict]] | str] = []
+    for article in articles:
+        try:
+            found.append(doc_rows(article.doc_id, nlp(article.text)))
+        except Exception as exc:
+            found.append(f"could not be processed ({type(exc).__name__}: {exc})")
+    return found
+
+
 def extract(nlp: Language, inputs: Iterable[str | Path],
             on_problem: Callable[[DocumentRow], None] = lambda row: None) -> tuple[Tables, Summary]:
+    """All tables of the given files and folders, in memory, in one process."""
     tables = Tables()
     summary = Summary()
-    pending: list[Article] = []
+    pending: list[FileTask] = []
 
     def flush() -> None:
-        for article, doc in zip(pending, nlp.pipe((a.text for a in pending), batch_size=BATCH_SIZE)):
-            tables.add_document(article.row())
-            tables.add_doc(article.doc_id, doc)
-            summary.read += 1
+        for rows in process_files(nlp, pending):
+            tables.add_file(rows)
+            for document in rows["documents"]:
+                summary.count(document)
+                if document["status"] != "ok":
+                    on_problem(DocumentRow(**document))
         pending.clear()
 
-    for item in iter_inputs(inputs):
-        if isinstance(item, Article):
-            pending.append(item)
-            if len(pending) >= BATCH_SIZE:
-                flush()
+    for item in iter_files(inputs):
+        task = item if isinstance(item, DocumentRow) else read_task(item)
+        if isinstance(task, DocumentRow):
+            flush()
+            tables.add_document(task)
+            summary.count(task.model_dump())
+            on_problem(task)
             continue
-        tables.add_document(item)
-        if item.status == "skipped":
-            summary.skipped += 1
-        else:
-            summary.failed += 1
-        on_problem(item)
+        pending.append(task)
+        if len(pending) >= BATCH_SIZE:
+            flush()
     flush()
     tables.finish()
     return tables, summary

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -186,22 +187,47 @@ def _str(value) -> str | None:
 
 
 def read_file(path: Path, doc_id: str) -> Iterator[Article | DocumentRow]:
-    """Articles in one file; a problem becomes a DocumentRow with status error."""
-    kind = SUPPORTED.get(path.suffix.lower())
-    shown = str(path)
-    if kind is None:
-        yield DocumentRow(doc_id=doc_id, path=shown, status="skipped",
-                          error=f"unsupported file type {path.suffix or '(none)'!r}; expected one of "
-                                + ", ".join(sorted(SUPPORTED)))
+    """Articles in one file; a problem becomes a DocumentRow with status skipped or error."""
+    unsupported = unsupported_row(path, doc_id)
+    if unsupported is not None:
+        yield unsupported
         return
     try:
         data = path.read_bytes()
-        if not data.strip():
-            yield DocumentRow(doc_id=doc_id, path=shown, status="skipped", error="empty file")
-            return
+    except OSError as exc:
+        yield DocumentRow(doc_id=doc_id, path=str(path), status="error", error=read_error(exc))
+        return
+    yield from parse_file(data, str(path), doc_id)
+
+
+def unsupported_row(path: Path | str, doc_id: str) -> DocumentRow | None:
+    """The skipped row of a file whose type the tool does not read, else None."""
+    suffix = Path(path).suffix
+    if suffix.lower() in SUPPORTED:
+        return None
+    return DocumentRow(doc_id=doc_id, path=str(path), status="skipped",
+                       error=f"unsupported file type {suffix or '(none)'!r}; expected one of "
+                             + ", ".join(sorted(SUPPORTED)))
+
+
+def parse_file(data: bytes, shown: str, doc_id: str) -> Iterator[Article | DocumentRow]:
+    """Articles in the bytes of one file named ``shown`` (its suffix gives the format).
+
+    A pure function of the bytes, so it can run in another process or on
+    another machine than the one that read the file.
+    """
+    unsupported = unsupported_row(shown, doc_id)
+    if unsupported is not None:
+        yield unsupported
+        return
+    kind = SUPPORTED[Path(shown).suffix.lower()]
+    if not data.strip():
+        yield DocumentRow(doc_id=doc_id, path=shown, status="skipped", error="empty file")
+        return
+    try:
         text, encoding = decode(data)
-    except (OSError, InputError) as exc:
-        yield DocumentRow(doc_id=doc_id, path=shown, status="error", error=_reason(exc))
+    except InputError as exc:
+        yield DocumentRow(doc_id=doc_id, path=shown, status="error", error=str(exc))
         return
     if kind == "jsonl":
         yield from read_jsonl_articles(text, doc_id, shown, encoding)
@@ -246,7 +272,7 @@ def read_jsonl_articles(text: str, doc_id: str, shown: str, encoding: str) -> It
         yield _article(rid, shown, body, record, encoding)
 
 
-def _reason(exc: Exception) -> str:
+def read_error(exc: Exception) -> str:
     if isinstance(exc, PermissionError):
         return "permission denied"
     if isinstance(exc, OSError):
@@ -264,14 +290,31 @@ def walk(root: Path) -> Iterator[Path]:
                 yield Path(dirpath) / name
 
 
-def iter_inputs(inputs: Iterable[str | Path]) -> Iterator[Article | DocumentRow]:
-    """Every article (or problem) in the given files and folders, in order."""
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to read, and the doc_id its articles take (its path below the folder given)."""
+
+    path: Path
+    doc_id: str
+
+
+def iter_files(inputs: Iterable[str | Path]) -> Iterator[SourceFile | DocumentRow]:
+    """Every file in the given files and folders, in a stable order; a missing input is an error row."""
     for given in inputs:
         root = Path(given)
         if root.is_dir():
             for path in walk(root):
-                yield from read_file(path, path.relative_to(root).as_posix())
+                yield SourceFile(path, path.relative_to(root).as_posix())
         elif root.exists():
-            yield from read_file(root, root.name)
+            yield SourceFile(root, root.name)
         else:
             yield DocumentRow(doc_id=root.name, path=str(root), status="error", error="no such file or folder")
+
+
+def iter_inputs(inputs: Iterable[str | Path]) -> Iterator[Article | DocumentRow]:
+    """Every article (or problem) in the given files and folders, in order."""
+    for item in iter_files(inputs):
+        if isinstance(item, DocumentRow):
+            yield item
+        else:
+            yield from read_file(item.path, item.doc_id)

@@ -7,8 +7,12 @@ the pattern files, then the finders for money, companies, chips, specs and deals
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
@@ -64,3 +68,52 @@ def make_nlp(model: str | None = None, pattern_dirs: Iterable[str | Path] = (),
         component = nlp.add_pipe(stage)
         component.set_knowledge(knowledge)
     return nlp
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """What a worker needs to build the pipeline: plain, picklable data.
+
+    The knowledge travels already merged from its folders, so a worker on
+    another machine needs the package (and ``model``, if one is named) but
+    not the pattern folders. ``fingerprint`` names this exact pipeline: the
+    tool's code, every pattern file layered and the model name; rows stored
+    under another fingerprint are stale.
+    """
+
+    model: str | None
+    knowledge: Knowledge
+    fingerprint: str
+
+    @classmethod
+    def create(cls, model: str | None = None, pattern_dirs: Iterable[str | Path] = (),
+               sources: Iterable[str] = ()) -> "PipelineSpec":
+        folders = pattern_folders(sources, pattern_dirs)
+        return cls(model=model, knowledge=load_knowledge(folders=folders),
+                   fingerprint=pipeline_fingerprint(model, folders))
+
+    def build(self) -> Language:
+        return make_nlp(model=self.model, knowledge=self.knowledge)
+
+
+def pipeline_fingerprint(model: str | None, folders: Iterable[Traversable | Path]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"spacy {spacy.__version__}\0model {model}\0".encode())
+    for name, path in sorted(_python_files(resources.files("pipeline"))):
+        digest.update(name.encode() + b"\0" + path.read_bytes())
+    for layer, folder in enumerate(folders):
+        # Top-level files only: source packs under patterns/sources/ are layered
+        # (and fingerprinted) as folders of their own when switched on.
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_file() and not entry.name.startswith("."):
+                digest.update(f"{layer}/{entry.name}".encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()
+
+
+def _python_files(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
+    """``(name within the package, file)`` for every module, wherever the package is installed."""
+    for entry in folder.iterdir():
+        if entry.is_dir() and entry.name != "__pycache__":
+            yield from _python_files(entry, f"{prefix}{entry.name}/")
+        elif entry.name.endswith(".py"):
+            yield f"{prefix}{entry.name}", entry

@@ -57,8 +57,20 @@ def doc_rows(doc_id: str, doc: Doc) -> dict[str, list]:
     return {"mentions": mentions, "deals": deals, "chips": chips, "specs": spec_rows}
 
 
+# The tables built from one input file; companies are built across files.
+FILE_TABLES = ("documents", "mentions", "deals", "chips", "specs")
+FileRows = dict[str, list[dict]]
+
+
+def empty_file_rows() -> FileRows:
+    return {name: [] for name in FILE_TABLES}
+
+
 @dataclass
 class Tables:
+    """All six tables in memory: for one text, a notebook or a test. Batch runs
+    stream through :class:`TableWriter` instead."""
+
     rows: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in TABLE_COLUMNS})
 
     def add_document(self, row: DocumentRow) -> None:
@@ -68,8 +80,14 @@ class Tables:
         for name, rows in doc_rows(doc_id, doc).items():
             self.rows[name].extend(rows)
 
+    def add_file(self, file_rows: FileRows) -> None:
+        for name, rows in file_rows.items():
+            self.rows[name].extend(rows)
+
     def finish(self) -> None:
-        self.rows["companies"] = company_rows(self.rows["mentions"], self.rows["deals"], self.rows["chips"])
+        index = CompanyIndex()
+        index.add(self.rows)
+        self.rows["companies"] = index.rows()
 
     def frames(self) -> dict[str, pd.DataFrame]:
         return {name: pd.DataFrame(self.rows[name], columns=list(cols)) for name, cols in TABLE_COLUMNS.items()}
@@ -78,55 +96,134 @@ class Tables:
         return {name: len(rows) for name, rows in self.rows.items()}
 
 
-def company_rows(mentions: list[dict], deals: list[dict], chips: list[dict]) -> list[dict]:
-    aliases: dict[str, dict[str, None]] = defaultdict(dict)
-    n_mentions: dict[str, int] = defaultdict(int)
-    docs: dict[str, set] = defaultdict(set)
-    roles: dict[str, dict[str, None]] = defaultdict(dict)
-    for m in mentions:
-        if m["label"] != "ORG":
-            continue
-        name = m["canonical"] or m["text"]
-        aliases[name][m["text"]] = None
-        n_mentions[name] += 1
-        docs[name].add(m["doc_id"])
-    for d in deals:
-        company_role, investor_role = DEAL_ROLES[d["deal_type"]]
-        roles[d["company"]][company_role] = None
-        if d["target"]:
-            roles[d["target"]]["acquired" if d["deal_type"] == "acquisition" else "investee"] = None
-        for inv in filter(None, d["investors"].split(LIST_SEPARATOR)):
-            roles[inv][investor_role] = None
-        for inv in filter(None, d["lead_investors"].split(LIST_SEPARATOR)):
-            roles[inv]["lead_investor"] = None
-    for c in chips:
-        if c["vendor"]:
-            roles[c["vendor"]]["chip_vendor"] = None
-    rows = []
-    for name in sorted(aliases, key=lambda n: (-n_mentions[n], n.lower())):
-        rows.append(CompanyRow(company=name, aliases=LIST_SEPARATOR.join(sorted(aliases[name])),
-                               n_mentions=n_mentions[name], n_documents=len(docs[name]),
-                               roles=LIST_SEPARATOR.join(sorted(roles.get(name, {})))).model_dump())
-    return rows
+class CompanyIndex:
+    """The companies table, built up file by file: memory grows with the number
+    of distinct companies, not with the number of documents."""
+
+    def __init__(self) -> None:
+        self.aliases: dict[str, dict[str, None]] = defaultdict(dict)
+        self.n_mentions: dict[str, int] = defaultdict(int)
+        self.n_documents: dict[str, int] = defaultdict(int)
+        # A document's rows arrive together, so a count per name and the last
+        # doc_id seen give the number of documents without a set of them.
+        self.last_doc: dict[str, str] = {}
+        self.roles: dict[str, dict[str, None]] = defaultdict(dict)
+
+    def add(self, rows: dict[str, list[dict]]) -> None:
+        for m in rows.get("mentions", ()):
+            if m["label"] != "ORG":
+                continue
+            name = m["canonical"] or m["text"]
+            self.aliases[name][m["text"]] = None
+            self.n_mentions[name] += 1
+            if self.last_doc.get(name) != m["doc_id"]:
+                self.last_doc[name] = m["doc_id"]
+                self.n_documents[name] += 1
+        roles = self.roles
+        for d in rows.get("deals", ()):
+            company_role, investor_role = DEAL_ROLES[d["deal_type"]]
+            roles[d["company"]][company_role] = None
+            if d["target"]:
+                roles[d["target"]]["acquired" if d["deal_type"] == "acquisition" else "investee"] = None
+            for inv in filter(None, d["investors"].split(LIST_SEPARATOR)):
+                roles[inv][investor_role] = None
+            for inv in filter(None, d["lead_investors"].split(LIST_SEPARATOR)):
+                roles[inv]["lead_investor"] = None
+        for c in rows.get("chips", ()):
+            if c["vendor"]:
+                roles[c["vendor"]]["chip_vendor"] = None
+
+    def rows(self) -> list[dict]:
+        return [
+            CompanyRow(company=name, aliases=LIST_SEPARATOR.join(sorted(self.aliases[name])),
+                       n_mentions=self.n_mentions[name], n_documents=self.n_documents[name],
+                       roles=LIST_SEPARATOR.join(sorted(self.roles.get(name, {})))).model_dump()
+            for name in sorted(self.aliases, key=lambda n: (-self.n_mentions[n], n.lower()))
+        ]
 
 
-def write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
-    """Write next to the target, then rename: readers never see half a table."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        frame.to_csv(tmp, index=False, float_format=FLOAT_FORMAT, encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+TEMP_PREFIX = ".infra-extract-"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+class TableWriter:
+    """Streams rows into temporary files beside the tables; :meth:`commit`
+    renames each into place, so a reader (or a run killed half-way) never sees
+    half a table, and the previous tables stay until the new ones are whole."""
+
+    def __init__(self, outdir: Path, chunk_rows: int = 5000) -> None:
+        self.outdir = outdir
+        self.chunk_rows = chunk_rows
+        outdir.mkdir(parents=True, exist_ok=True)
+        self.buffers: dict[str, list[dict]] = {name: [] for name in TABLE_COLUMNS}
+        self.counts: dict[str, int] = {name: 0 for name in TABLE_COLUMNS}
+        self.temps: dict[str, Path] = {}
+        self.handles = {}
+        try:
+            for name, cols in TABLE_COLUMNS.items():
+                fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{name}.", suffix=".tmp", dir=outdir)
+                self.temps[name] = Path(tmp)
+                os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes the file private; tables are for sharing
+                self.handles[name] = os.fdopen(fd, "w", encoding="utf-8", newline="")
+                pd.DataFrame(columns=list(cols)).to_csv(self.handles[name], index=False)
+        except BaseException:
+            self.abort()
+            raise
+
+    def add(self, name: str, rows: list[dict]) -> None:
+        buffer = self.buffers[name]
+        buffer.extend(rows)
+        self.counts[name] += len(rows)
+        if len(buffer) >= self.chunk_rows:
+            self._flush(name)
+
+    def add_file(self, file_rows: dict[str, list[dict]]) -> None:
+        for name, rows in file_rows.items():
+            self.add(name, rows)
+
+    def _flush(self, name: str) -> None:
+        buffer = self.buffers[name]
+        if buffer:
+            frame = pd.DataFrame(buffer, columns=list(TABLE_COLUMNS[name]))
+            frame.to_csv(self.handles[name], header=False, index=False, float_format=FLOAT_FORMAT)
+            buffer.clear()
+
+    def commit(self) -> dict[str, Path]:
+        written = {}
+        for name in TABLE_COLUMNS:
+            self._flush(name)
+            self.handles[name].close()
+        for name, tmp in self.temps.items():
+            written[name] = self.outdir / f"{name}.csv"
+            os.replace(tmp, written[name])
+        self.temps.clear()
+        return written
+
+    def abort(self) -> None:
+        for handle in self.handles.values():
+            handle.close()
+        for tmp in self.temps.values():
+            tmp.unlink(missing_ok=True)
+        self.temps.clear()
+
+    def __enter__(self) -> "TableWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.temps:
+            self.abort()
+
+
+def remove_stale_temps(outdir: Path) -> None:
+    """Temporary tables left by a run that was killed before it could rename them."""
+    for stale in outdir.glob(f"{TEMP_PREFIX}*.tmp"):
+        stale.unlink(missing_ok=True)
 
 
 def write_tables(tables: Tables, outdir: Path) -> dict[str, Path]:
-    outdir.mkdir(parents=True, exist_ok=True)
-    written = {}
-    for name, frame in tables.frames().items():
-        path = outdir / f"{name}.csv"
-        write_csv_atomic(frame, path)
-        written[name] = path
-    return written
+    """Write in-memory tables as CSV files in ``outdir``, each replaced atomically."""
+    with TableWriter(outdir) as writer:
+        for name in TABLE_COLUMNS:
+            writer.add(name, tables.rows[name])
+        return writer.commit()

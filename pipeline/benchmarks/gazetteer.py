@@ -1,7 +1,4 @@
-"""Benchmarks, run by ``make bench`` (never by the test suite: timings belong
-in a report, not in an assertion).
-
-``gazetteer``: what a large imported name list costs. It builds a spreadsheet
+"""What a large imported name list costs. It builds a spreadsheet
 of N synthetic company names, turns it into a pattern folder with the same
 code as ``infra-extract patterns import``, then measures pipeline load time and
 words per second over the articles of a folder, with the built-in patterns
@@ -10,8 +7,6 @@ alone and with the gazetteer layered over them.
 
 from __future__ import annotations
 
-import itertools
-import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,37 +14,10 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
+from pipeline.benchmarks.synthetic import synthetic_names
 from pipeline.ingest import Article, iter_inputs
 from pipeline.language import make_nlp
 from pipeline.pattern_import import import_names, read_spreadsheet, to_jsonl
-
-# Name parts for synthetic companies: two invented syllable stems and a
-# suffix give well over 50,000 distinct names that read like real ones.
-ONSETS = ("b", "br", "c", "ch", "d", "f", "g", "gr", "h", "k", "l", "m", "n", "p", "qu", "r", "s", "st", "t", "tr",
-          "v", "w", "z")
-VOWELS = ("a", "e", "i", "o", "u", "ae", "io", "ou")
-CODAS = ("", "n", "r", "l", "x", "th", "m", "s", "v")
-SUFFIXES = ("Labs", "Systems", "Compute", "AI", "Robotics", "Capital", "Ventures", "Semiconductor", "Networks",
-            "Data", "Cloud", "Technologies", "Partners", "Dynamics", "Silicon")
-
-
-def synthetic_names(n: int, seed: int = 7) -> list[str]:
-    """``n`` distinct company names, the same for the same seed.
-
-    >>> names = synthetic_names(1000)
-    >>> len(names), len(set(names))
-    (1000, 1000)
-    >>> synthetic_names(3) == synthetic_names(3)
-    True
-    """
-    stems = ["".join(parts).capitalize() for parts in itertools.product(ONSETS, VOWELS, CODAS)]
-    rng = random.Random(seed)
-    names: dict[str, None] = {}
-    while len(names) < n:
-        first, second = rng.choice(stems), rng.choice(stems).lower()
-        names[f"{first}{second} {rng.choice(SUFFIXES)}"] = None
-    return list(names)
-
 
 def write_gazetteer(folder: Path, n: int) -> Path:
     """A pattern folder holding ``n`` imported company names (and a short form per name)."""

@@ -1,0 +1,226 @@
+"""Where batches of files are processed: in this process, in a pool of local
+worker processes, or on a Dask distributed cluster.
+
+Every engine has one method, ``map(batches)``, which yields ``(batch, rows)``
+as batches finish, in any order: the manifest puts files back in input
+order, so the tables do not depend on the engine or the number of workers.
+Each worker builds the pipeline once and keeps it; batches travel as bytes
+(:class:`~pipeline.extract.FileTask`) and only plain rows come back.
+At most ``2 × workers`` batches are in flight, so memory stays bounded
+however large the folder.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Iterable, Iterator, Protocol
+
+from pipeline.extract import FileTask, process_files
+from pipeline.language import PipelineSpec
+from pipeline.tables import FileRows
+
+Batch = list[FileTask]
+IN_FLIGHT_PER_WORKER = 2
+
+# The pipelines this process has built, by fingerprint: a worker builds each once.
+_PIPELINES: dict[str, object] = {}
+_LOCK = threading.Lock()
+LOADS = {"count": 0}
+
+
+class EngineError(RuntimeError):
+    """The engine cannot start or lost its workers; the message says what to do."""
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def pipeline_for(spec: PipelineSpec):
+    with _LOCK:
+        nlp = _PIPELINES.get(spec.fingerprint)
+        if nlp is None:
+            _PIPELINES.clear()
+            nlp = _PIPELINES[spec.fingerprint] = spec.build()
+            LOADS["count"] += 1
+        return nlp
+
+
+def process_batch_with(fingerprint: str, batch: Batch) -> list[FileRows]:
+    """A worker's task: the pipeline was built when the worker joined."""
+    with _LOCK:
+        nlp = _PIPELINES.get(fingerprint)
+        if nlp is None:
+            raise EngineError("this worker has no pipeline: it joined without the infra-extract plugin")
+        # One batch at a time per process: a memory zone is not safe across threads.
+        return process_files(nlp, batch)
+
+
+def pipeline_loads() -> int:
+    """How many pipelines this process has built (a test checks it is one per worker)."""
+    return LOADS["count"]
+
+
+class Engine(Protocol):
+    def map(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[FileRows]]]: ...
+
+    def close(self) -> None: ...
+
+
+def _bounded(submit, batches: Iterable[Batch], limit: int, wait_first) -> Iterator[tuple[Batch, list[FileRows]]]:
+    """Keep at most ``limit`` batches submitted; yield each as it finishes."""
+    pending: dict = {}
+    for batch in batches:
+        pending[submit(batch)] = batch
+        while len(pending) >= limit:
+            for future in wait_first(list(pending)):
+                yield pending.pop(future), future.result()
+    while pending:
+        for future in wait_first(list(pending)):
+            yield pending.pop(future), future.result()
+
+
+class LocalEngine:
+    """``workers`` processes on this machine; one worker runs in this process."""
+
+    def __init__(self, spec: PipelineSpec, workers: int | None = None) -> None:
+        self.spec = spec
+        self.workers = max(1, workers or default_workers())
+        self.pool: ProcessPoolExecutor | None = None
+
+    def map(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[FileRows]]]:
+        batches = iter(batches)
+        if self.workers == 1:
+            nlp = pipeline_for(self.spec)
+            for batch in batches:
+                yield batch, process_files(nlp, batch)
+            return
+        first = next(batches, None)
+        second = next(batches, None)
+        if second is None:
+            # One batch of work does not pay for starting worker processes.
+            if first is not None:
+                yield first, process_files(pipeline_for(self.spec), first)
+            return
+        self.pool = self._start_pool()
+
+        def chained() -> Iterator[Batch]:
+            yield first
+            yield second
+            yield from batches
+
+        def submit(batch: Batch):
+            return self.pool.submit(_process_in_pool, list(batch))
+
+        try:
+            yield from _bounded(submit, chained(), self.workers * IN_FLIGHT_PER_WORKER,
+                                lambda fs: wait(fs, return_when=FIRST_COMPLETED).done)
+        except Exception as exc:
+            if type(exc).__name__ == "BrokenProcessPool":
+                raise EngineError("a worker process died (out of memory, or killed); the files finished so "
+                                  "far are kept in the manifest, and running again resumes from there") from None
+            raise
+
+    def _start_pool(self) -> ProcessPoolExecutor:
+        import multiprocessing
+
+        # forkserver: workers start from a clean process, not a fork of this
+        # one with its threads and open database.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["pipeline.engines"])
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                   initializer=_init_pool_worker, initargs=(self.spec,))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+_POOL_SPEC: list[PipelineSpec] = []
+
+
+def _init_pool_worker(spec: PipelineSpec) -> None:
+    _POOL_SPEC[:] = [spec]
+    pipeline_for(spec)
+
+
+def _process_in_pool(batch: Batch) -> list[FileRows]:
+    return process_batch_with(_POOL_SPEC[0].fingerprint, batch)
+
+
+class DaskEngine:
+    """Batches as tasks on Dask distributed: an existing cluster at
+    ``scheduler`` (``tcp://host:port``), or a LocalCluster of ``workers``
+    single-threaded processes on this machine."""
+
+    def __init__(self, spec: PipelineSpec, scheduler: str | None = None, workers: int | None = None) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise EngineError("--engine dask needs Dask distributed: pip install 'infra-extract[dask]'") from None
+        self.spec = spec
+        self.cluster = None
+        try:
+            if scheduler:
+                # Dask's own setting bounds the wait: distributed.comm.timeouts.connect
+                # (DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT), 30 s unless set.
+                self.client = Client(scheduler)
+            else:
+                self.cluster = LocalCluster(n_workers=max(1, workers or default_workers()), threads_per_worker=1,
+                                            processes=True, host="127.0.0.1", dashboard_address=None)
+                self.client = Client(self.cluster)
+        except (OSError, TimeoutError) as exc:
+            self.close()
+            where = scheduler or "a local cluster"
+            raise EngineError(f"cannot connect to the Dask scheduler at {where}: {exc}") from None
+        self.client.register_plugin(PipelinePlugin(spec), name="infra-extract-pipeline")
+        self.workers = len(self.client.scheduler_info()["workers"]) or 1
+
+    def map(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[FileRows]]]:
+        from distributed import wait as dask_wait
+
+        def submit(batch: Batch):
+            return self.client.submit(process_batch_with, self.spec.fingerprint, list(batch), pure=False)
+
+        yield from _bounded(submit, batches, self.workers * IN_FLIGHT_PER_WORKER,
+                            lambda fs: dask_wait(fs, return_when="FIRST_COMPLETED").done)
+
+    def close(self) -> None:
+        client = getattr(self, "client", None)
+        if client is not None:
+            client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _worker_plugin_base():
+    try:
+        from distributed.diagnostics.plugin import WorkerPlugin
+    except ImportError:
+        return object
+    return WorkerPlugin
+
+
+class PipelinePlugin(_worker_plugin_base()):
+    """Builds the pipeline once on every worker, including workers that join later."""
+
+    def __init__(self, spec: PipelineSpec) -> None:
+        self.spec = spec
+
+    def setup(self, worker) -> None:
+        pipeline_for(self.spec)
+
+
+def make_engine(name: str, spec: PipelineSpec, workers: int | None = None, scheduler: str | None = None):
+    if name == "dask":
+        return DaskEngine(spec, scheduler=scheduler, workers=workers)
+    if scheduler:
+        raise EngineError("--scheduler needs --engine dask")
+    return LocalEngine(spec, workers=workers)
