@@ -101,3 +101,39 @@ def entity_mask(doc: Doc) -> list[bool]:
         for k in range(ent.start, ent.end):
             mask[k] = True
     return mask
+
+
+# The key of the DocView in doc.user_data; the last stage removes it.
+VIEW_KEY = "infra_extract.view"
+
+
+class DocView:
+    """What the finders read over and over, as plain lists made once per Doc:
+    lower-case token texts, the sentence start of each token and the starts of
+    headline-case sentences. Profiling showed each finder rebuilding these one
+    Token at a time, and asking each token for its sentence, at a cost greater
+    than the rules themselves. Tokens and sentences never change after the
+    sentence splitter, so one view serves every finder."""
+
+    __slots__ = ("lower", "sent_start", "headline_starts")
+
+    def __init__(self, doc: Doc) -> None:
+        self.lower = [t.lower_ for t in doc]
+        self.sent_start = [0] * len(doc)
+        self.headline_starts: set[int] = set()
+        for sent in doc.sents:
+            self.sent_start[sent.start:sent.end] = [sent.start] * (sent.end - sent.start)
+            if is_headline_case(sent):
+                self.headline_starts.add(sent.start)
+
+
+def doc_view(doc: Doc) -> DocView:
+    """The shared view of ``doc`` (read only: never change its lists)."""
+    view = doc.user_data.get(VIEW_KEY)
+    if view is None or len(view.lower) != len(doc):
+        view = doc.user_data[VIEW_KEY] = DocView(doc)
+    return view
+
+
+def drop_doc_view(doc: Doc) -> None:
+    doc.user_data.pop(VIEW_KEY, None)

@@ -14,7 +14,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.components.base import KnowledgeComponent, add_entities, is_headline_case
+from pipeline.components.base import KnowledgeComponent, add_entities, doc_view
 from pipeline.components.phrases import Phrases
 
 PART_NUMBER = re.compile(r"^(?=.*\d)[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
@@ -93,11 +93,11 @@ class ChipFinder(KnowledgeComponent):
         return None
 
     def __call__(self, doc: Doc) -> Doc:
-        lower = [t.lower_ for t in doc]
+        view = doc_view(doc)
+        lower, sent_start, headline = view.lower, view.sent_start, view.headline_starts
         spans = []
-        headline = {sent.start for sent in doc.sents if is_headline_case(sent)}
         for i in range(1, len(doc)):
-            if doc[i].sent.start in headline:
+            if sent_start[i] in headline:
                 continue
             if self.chip_nouns.starting_at(lower, i):
                 cand = self._candidate(doc, i)

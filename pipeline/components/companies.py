@@ -16,7 +16,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.components.base import KnowledgeComponent, add_entities, entity_mask, is_headline_case
+from pipeline.components.base import KnowledgeComponent, add_entities, doc_view, entity_mask
 from pipeline.components.phrases import Phrases
 
 JOINERS_TIGHT = frozenset({"-", ":", ".", "'", "’", "/"})  # only inside a word: D-Wave, Run:ai, Quarry/AI
@@ -411,12 +411,13 @@ class CompanyFinder(KnowledgeComponent):
 
     # -- main ----------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        lower = [t.lower_ for t in doc]
+        view = doc_view(doc)
+        lower = view.lower
         self._unglue_known_names(doc)
         self._names_around_places(doc)
         self._investment_arms(doc, lower)
         in_ent = entity_mask(doc)
-        title_case = {sent.start for sent in doc.sents if is_headline_case(sent)}
+        title_case = view.headline_starts
         in_dateline = [False] * len(doc)
         # "BOSTON, Nov 14 - loomwave, whose ...": the word after a dateline opens the sentence.
         clause_starts = set()
@@ -446,7 +447,7 @@ class CompanyFinder(KnowledgeComponent):
                 continue
             # In a Title Case headline capitals say nothing; names there are
             # only taken from the gazetteer and from the body (propagation).
-            if doc[start].sent.start in title_case:
+            if view.sent_start[start] in title_case:
                 continue
             # "Meanwhile, ..." / "Simultaneously, ...": an opener, not a name.
             if end - start == 1 and doc[start].is_sent_start and end < len(doc) and lower[end] == "," \

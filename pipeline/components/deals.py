@@ -15,7 +15,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.components.base import KnowledgeComponent
+from pipeline.components.base import KnowledgeComponent, doc_view, drop_doc_view
 from pipeline.components.phrases import Phrases
 from pipeline.parsing.rounds import SHORT_ROUND, find_round
 
@@ -176,7 +176,7 @@ class DealFinder(KnowledgeComponent):
 
     # -- main ----------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        lower = [t.lower_ for t in doc]
+        lower = doc_view(doc).lower
         money_records = {r["start_char"]: r for r in (doc._.money or [])}
         doc._.money_by_start = money_records
         sents = [s for s in doc.sents if s.text.strip()]
@@ -195,6 +195,7 @@ class DealFinder(KnowledgeComponent):
             deals.append(deal)
         doc._.deals = self._dedupe(deals, headline_end=sents[0].end_char if sents else 0)
         doc._.money_by_start = None
+        drop_doc_view(doc)  # the last stage: the Doc leaves with plain data only
         return doc
 
     def _deal_type(self, lower: list[str], sent: Span, near: int | None = None) -> tuple[str | None, int]:

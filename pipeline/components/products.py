@@ -17,7 +17,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.components.base import KnowledgeComponent, add_entities, entity_mask, is_headline_case
+from pipeline.components.base import KnowledgeComponent, add_entities, doc_view, entity_mask
 from pipeline.components.phrases import Phrases
 
 # Product codes in running text: "CV-9", "K2", "Sutra-13B", "Okapi-VLA 2" (a
@@ -108,16 +108,16 @@ class ProductFinder(KnowledgeComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         in_ent = entity_mask(doc)
-        lower = [t.lower_ for t in doc]
+        view = doc_view(doc)
+        lower, headline = view.lower, view.headline_starts
         spans: list[Span] = []
         labels: dict[str, str] = {}
-        headline = {sent.start for sent in doc.sents if is_headline_case(sent)}
         candidates = []
         for m in PRODUCT_CODE.finditer(doc.text):
             span = doc.char_span(m.start(), m.end())
             if span is None or any(in_ent[span.start:span.end]) or span.text.lower() in self.not_names:
                 continue
-            if doc[span.start].sent.start in headline and not self._seen_elsewhere(doc, span.text):
+            if view.sent_start[span.start] in headline and not self._seen_elsewhere(doc, span.text):
                 continue
             if self.process_nouns.starting_at(lower, span.end) or self.system_nouns.starting_at(lower, span.end):
                 continue  # "TSMC's N3P process", "the HX-2 server": a process or a whole system
@@ -166,8 +166,8 @@ class ProductFinder(KnowledgeComponent):
         """"Talon X2": a capitalised word that only ever stands before a code is
         the product's name; a word also seen alone ("Ferrolith bags $85M") is its maker."""
         named = {}
-        lower = [t.lower_ for t in doc]
-        headline = {sent.start for sent in doc.sents if is_headline_case(sent)}
+        view = doc_view(doc)
+        lower, headline = view.lower, view.headline_starts
         followers: dict[str, set[str]] = {}
         for tok in doc[:-1]:
             if tok.text[:1].isupper():
@@ -176,7 +176,7 @@ class ProductFinder(KnowledgeComponent):
             k = start - 1
             if k < 0 or in_ent[k] or not doc[k].whitespace_ or not doc[k].is_alpha or not doc[k].text[:1].isupper() \
                     or doc[k].lower_ in self.common or doc[k].lower_ in self.not_product \
-                    or doc[k].sent.start in headline or self.launch_verbs.starting_at(lower, k):
+                    or view.sent_start[k] in headline or self.launch_verbs.starting_at(lower, k):
                 continue
             if followers.get(doc[k].text) == {doc[start].text}:
                 named[start] = k
@@ -229,7 +229,7 @@ class ProductFinder(KnowledgeComponent):
     def _introduced(self, doc: Doc) -> list[Span]:
         """Names that launch news introduces, labelled everywhere in the document."""
         in_ent = entity_mask(doc)
-        lower = [t.lower_ for t in doc]
+        lower = doc_view(doc).lower
         found: dict[tuple[str, ...], str] = {}
         for i in range(len(doc)):
             for name in (self._after_launch_verb(doc, lower, i, in_ent) or self._apposed(doc, lower, i, in_ent),

@@ -8,6 +8,8 @@ are single tokens that must not end it.
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -35,14 +37,18 @@ class SentenceSplitter:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        soft = self._soft_breaks(doc)
-        doc[0].is_sent_start = True
-        for i in range(1, len(doc)):
-            doc[i].is_sent_start = self._starts(doc, i, soft)
+        # The rules read plain lists, made once: reading token attributes one
+        # Token at a time cost more than all the rules together.
+        tokens = Tokens(doc)
+        soft = self._soft_breaks(tokens)
+        starts = numpy.fromiter((1 if i == 0 or self._starts(tokens, i, soft) else -1 for i in range(len(doc))),
+                                dtype=numpy.int64, count=len(doc))
+        # from_array takes uint64 columns; -1 ("not a start") travels as its two's complement.
+        doc.from_array([SENT_START], starts.view(numpy.uint64).reshape(-1, 1))
         return doc
 
     @staticmethod
-    def _soft_breaks(doc: Doc) -> set[int]:
+    def _soft_breaks(tokens: "Tokens") -> set[int]:
         """Line breaks inside a sentence of hard-wrapped text.
 
         A single line break after a line with no closing punctuation is a wrap
@@ -50,41 +56,55 @@ class SentenceSplitter:
         wrapped (WRAPPED_EVIDENCE such breaks), every single break after an
         unfinished line is one. Blank lines still end paragraphs.
         """
+        text, space = tokens.text, tokens.space
         candidates, lowercase = [], 0
-        for k, tok in enumerate(doc[:-1]):
-            if not (tok.is_space and tok.text.count("\n") == 1) or k == 0:
+        for k in range(1, len(text) - 1):
+            if not (space[k] and text[k].count("\n") == 1):
                 continue
-            last = doc[k - 1]
-            nxt = doc[k + 1]
-            if last.text in TERMINALS or last.text in (":", ";") or last.text in CLOSERS or nxt.text in BULLETS:
+            last, nxt = text[k - 1], text[k + 1]
+            if last in TERMINALS or last in (":", ";") or last in CLOSERS or nxt in BULLETS:
                 continue
             candidates.append(k)
-            if nxt.text[:1].islower() or nxt.text[:1].isdigit():
+            if nxt[:1].islower() or nxt[:1].isdigit():
                 lowercase += 1
         if lowercase >= WRAPPED_EVIDENCE:
             return set(candidates)
-        return {k for k in candidates if doc[k + 1].text[:1].islower()}
+        return {k for k in candidates if text[k + 1][:1].islower()}
 
     @staticmethod
-    def _starts(doc: Doc, i: int, soft: set[int] = frozenset()) -> bool:
-        token, prev = doc[i], doc[i - 1]
-        if token.is_space:
+    def _starts(tokens: "Tokens", i: int, soft: set[int] = frozenset()) -> bool:
+        text, space = tokens.text, tokens.space
+        if space[i]:
             return False
-        if prev.is_space and "\n" in prev.text:
+        if space[i - 1] and "\n" in text[i - 1]:
             return (i - 1) not in soft
         j = i - 1
-        while j > 0 and (doc[j].text in CLOSERS or doc[j].is_space):
+        while j > 0 and (text[j] in CLOSERS or space[j]):
             j -= 1
-        last = doc[j]
-        first_char = token.text[:1]
-        if last.text in TERMINALS:
+        last = text[j]
+        first_char = text[i][:1]
+        if last in TERMINALS:
             # "Aether.Grid", "Node.js": a full stop with no space after it is inside a word.
-            return not first_char.islower() and bool(doc[i - 1].whitespace_ or doc[i - 1].is_space or j < i - 1)
-        if len(last.text) == 2 and last.text[0].isupper() and last.text[1] == "." and j > 0 \
-                and doc[j - 1].lower_ in LETTERED:
+            return not first_char.islower() and (tokens.spaced[i - 1] or space[i - 1] or j < i - 1)
+        if len(last) == 2 and last[0].isupper() and last[1] == "." and j > 0 and tokens.lower[j - 1] in LETTERED:
             # "a Series A." ends the sentence; English keeps "A." whole as an initial
             return not first_char.islower()
-        if len(last.text) > 1 and last.text.endswith(".") and not last.like_num:
+        if len(last) > 1 and last.endswith(".") and not tokens.doc[j].like_num:
             # An abbreviation ("Inc.", "U.S.") usually sits inside a sentence.
-            return token.lower_ in STARTERS and first_char.isupper()
+            return tokens.lower[i] in STARTERS and first_char.isupper()
         return False
+
+
+class Tokens:
+    """The token attributes the rules read, as lists."""
+
+    __slots__ = ("doc", "text", "lower", "space", "spaced")
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text, self.lower, self.space, self.spaced = [], [], [], []
+        for token in doc:  # one pass: making each Token object is the cost
+            self.text.append(token.text)
+            self.lower.append(token.lower_)
+            self.space.append(token.is_space)
+            self.spaced.append(bool(token.whitespace_))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.components.base import KnowledgeComponent, add_entities
+from pipeline.components.base import KnowledgeComponent, add_entities, doc_view
 from pipeline.components.phrases import Phrases
 from pipeline.parsing.specs import find_specs, find_table_specs
 
@@ -47,7 +47,7 @@ class SpecFinder(KnowledgeComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         protected = [e for e in doc.ents if e.label_ in PROTECTED]
-        lower = [t.lower_ for t in doc]
+        lower = doc_view(doc).lower
         spans, records = [], []
         matches = find_specs(doc.text, self.knowledge)
         # A spec table says outright which product each figure belongs to.
