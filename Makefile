@@ -41,4 +41,4 @@ test: setup
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) output/*.csv build dist *.egg-info
+	rm -rf $(VENV) output/*.csv output/manifest.sqlite* output/.infra-extract.lock build dist *.egg-info

@@ -81,7 +81,10 @@ def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs:
     try:
         result = run_batch(inputs, outdir, runner, spec.fingerprint, on_problem=report,
                            batch_size=batch_size or BATCH_SIZE, rebuild=rebuild)
-    except (EngineError, ManifestError) as exc:
+    except ManifestError as exc:  # an unusable manifest, or another run on OUTDIR: nothing was processed
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except EngineError as exc:  # workers lost mid-run: what finished is kept, and a re-run resumes
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_PARTIAL)
     finally:

@@ -26,6 +26,7 @@ from typing import Iterator
 from pipeline.tables import FileRows
 
 MANIFEST_NAME = "manifest.sqlite"
+LOCK_NAME = ".infra-extract.lock"
 SCHEMA_VERSION = "1"
 # Reused files are marked in groups; a crash loses at most one group of marks,
 # which the next run simply makes again.
@@ -69,9 +70,10 @@ def unpack_rows(blob: bytes) -> FileRows:
 class Manifest:
     """Open with :meth:`open`; one run at a time per OUTDIR."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, lock) -> None:
         self.db = connection
         self.path = path
+        self.lock = lock
         self.run = 0
         self.pending = 0
         self.stats = {"processed": 0, "unchanged": 0, "removed": 0}
@@ -79,14 +81,16 @@ class Manifest:
     @classmethod
     def open(cls, outdir: Path, fingerprint: str, rebuild: bool = False) -> "Manifest":
         path = outdir / MANIFEST_NAME
+        lock = _lock(outdir / LOCK_NAME)
         try:
             db = sqlite3.connect(path, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
+            lock.close()
             raise ManifestError(f"{path}: not a usable manifest ({exc}); delete it to start afresh") from None
-        manifest = cls(db, path)
+        manifest = cls(db, path, lock)
         meta = dict(db.execute("SELECT key, value FROM meta"))
         if rebuild or meta.get("fingerprint") != fingerprint or meta.get("schema") != SCHEMA_VERSION:
             with manifest.transaction():
@@ -148,6 +152,7 @@ class Manifest:
     def close(self) -> None:
         self.commit_pending()
         self.db.close()
+        self.lock.close()
 
     def __enter__(self) -> "Manifest":
         return self
@@ -157,6 +162,21 @@ class Manifest:
             self.db.execute("ROLLBACK")
             self.pending = 0
         self.close()
+
+
+def _lock(path: Path):
+    """An exclusive lock on OUTDIR for the length of a run; the system drops it
+    when the process ends, however it ends, so a killed run never leaves it."""
+    import fcntl
+
+    handle = open(path, "a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise ManifestError(f"{path.parent}: another infra-extract run is writing to this folder; "
+                            "wait for it, or give another -o") from None
+    return handle
 
 
 class _Transaction:

@@ -156,6 +156,13 @@ def test_the_manifest_is_checked_before_use(tmp_path):
         Manifest.open(tmp_path, "fingerprint")
 
 
+def test_one_run_at_a_time_per_folder(tmp_path):
+    with Manifest.open(tmp_path, "fingerprint"):
+        with pytest.raises(ManifestError, match="another infra-extract run is writing to this folder"):
+            Manifest.open(tmp_path, "fingerprint")
+    Manifest.open(tmp_path, "fingerprint").close()
+
+
 def test_the_string_store_does_not_grow_across_batches(nlp):
     text = "{} raised $91 million from Vintrop Capital for its QZ-77 accelerator with 512 GB of HBM4."
     names = synthetic_names(40)
