@@ -12,6 +12,7 @@ however large the folder.
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -23,6 +24,7 @@ from pipeline.tables import FileRows
 
 Batch = list[FileTask]
 IN_FLIGHT_PER_WORKER = 2
+LOCAL_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 # The pipelines this process has built, by fingerprint: a worker builds each once.
 _PIPELINES: dict[str, object] = {}
@@ -173,8 +175,13 @@ class DaskEngine:
                 # (DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT), 30 s unless set.
                 self.client = Client(scheduler)
             else:
-                self.cluster = LocalCluster(n_workers=max(1, workers or default_workers()), threads_per_worker=1,
-                                            processes=True, host="127.0.0.1", dashboard_address=None)
+                import dask
+
+                # Dask's worker profiler samples the running task's stack every
+                # 10 ms; on pure-Python work that costs a share of every core.
+                with dask.config.set(LOCAL_CLUSTER_CONFIG):
+                    self.cluster = LocalCluster(n_workers=max(1, workers or default_workers()), threads_per_worker=1,
+                                                processes=True, host="127.0.0.1", dashboard_address=None)
                 self.client = Client(self.cluster)
         except (OSError, TimeoutError) as exc:
             self.close()
@@ -184,13 +191,25 @@ class DaskEngine:
         self.workers = len(self.client.scheduler_info()["workers"]) or 1
 
     def map(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[FileRows]]]:
-        from distributed import wait as dask_wait
+        from distributed import as_completed
+
+        batches = iter(batches)
+        pending: dict = {}
 
         def submit(batch: Batch):
-            return self.client.submit(process_batch_with, self.spec.fingerprint, list(batch), pure=False)
+            future = self.client.submit(process_batch_with, self.spec.fingerprint, list(batch), pure=False)
+            pending[future] = batch
+            return future
 
-        yield from _bounded(submit, batches, self.workers * IN_FLIGHT_PER_WORKER,
-                            lambda fs: dask_wait(fs, return_when="FIRST_COMPLETED").done)
+        first = [submit(batch) for batch in itertools.islice(batches, self.workers * IN_FLIGHT_PER_WORKER)]
+        # Results are gathered by Dask's event loop as tasks finish, while this
+        # thread stores the previous ones; each finished batch lets one more in.
+        finished = as_completed(first, with_results=True)
+        for future, rows in finished:
+            yield pending.pop(future), rows
+            following = next(batches, None)
+            if following is not None:
+                finished.add(submit(following))
 
     def close(self) -> None:
         client = getattr(self, "client", None)

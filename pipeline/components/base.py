@@ -70,13 +70,24 @@ def add_entities(doc: Doc, spans: list[Span], *, replace: bool) -> None:
     if not spans:
         return
     existing = list(doc.ents)
+    # Two spans overlap when they share a token: one mask of the winners'
+    # tokens replaces comparing every pair.
     if replace:
         taken = filter_spans(spans)
-        kept = [e for e in existing if not any(e.start < s.end and s.start < e.end for s in taken)]
+        covered = _covered(len(doc), taken)
+        kept = [e for e in existing if not any(covered[e.start:e.end])]
     else:
         kept = existing
-        taken = [s for s in filter_spans(spans) if not any(e.start < s.end and s.start < e.end for e in existing)]
+        covered = _covered(len(doc), existing)
+        taken = [s for s in filter_spans(spans) if not any(covered[s.start:s.end])]
     doc.ents = sorted(kept + taken, key=lambda s: s.start)
+
+
+def _covered(n: int, spans: list[Span]) -> list[bool]:
+    mask = [False] * n
+    for span in spans:
+        mask[span.start:span.end] = [True] * (span.end - span.start)
+    return mask
 
 
 def is_headline_case(sent: Span) -> bool:
@@ -96,11 +107,7 @@ def is_headline_case(sent: Span) -> bool:
 
 def entity_mask(doc: Doc) -> list[bool]:
     """For each token, whether an entity already covers it."""
-    mask = [False] * len(doc)
-    for ent in doc.ents:
-        for k in range(ent.start, ent.end):
-            mask[k] = True
-    return mask
+    return _covered(len(doc), doc.ents)
 
 
 # The key of the DocView in doc.user_data; the last stage removes it.
@@ -115,14 +122,19 @@ class DocView:
     than the rules themselves. Tokens and sentences never change after the
     sentence splitter, so one view serves every finder."""
 
-    __slots__ = ("lower", "sent_start", "headline_starts")
+    __slots__ = ("text", "lower", "sent_start", "sent_end", "headline_starts")
 
     def __init__(self, doc: Doc) -> None:
-        self.lower = [t.lower_ for t in doc]
+        self.text, self.lower = [], []
+        for token in doc:
+            self.text.append(token.text)
+            self.lower.append(token.lower_)
         self.sent_start = [0] * len(doc)
+        self.sent_end: dict[int, int] = {}
         self.headline_starts: set[int] = set()
         for sent in doc.sents:
             self.sent_start[sent.start:sent.end] = [sent.start] * (sent.end - sent.start)
+            self.sent_end[sent.start] = sent.end
             if is_headline_case(sent):
                 self.headline_starts.add(sent.start)
 
@@ -133,6 +145,22 @@ def doc_view(doc: Doc) -> DocView:
     if view is None or len(view.lower) != len(doc):
         view = doc.user_data[VIEW_KEY] = DocView(doc)
     return view
+
+
+def entities_by_sentence(doc: Doc) -> dict[int, list[Span]]:
+    """The entities wholly inside each sentence, keyed by the sentence's start.
+
+    The same as ``sent.ents`` for every sentence, from one pass: ``Span.ents``
+    rebuilds all of the Doc's entities on each call. Valid until the next
+    change to ``doc.ents``; the lists are shared, so never change them.
+    """
+    view = doc_view(doc)
+    found: dict[int, list[Span]] = {}
+    for ent in doc.ents:
+        start = view.sent_start[ent.start]
+        if ent.end <= view.sent_end[start]:
+            found.setdefault(start, []).append(ent)
+    return found
 
 
 def drop_doc_view(doc: Doc) -> None:

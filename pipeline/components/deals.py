@@ -15,7 +15,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.components.base import KnowledgeComponent, doc_view, drop_doc_view
+from pipeline.components.base import KnowledgeComponent, doc_view, drop_doc_view, entities_by_sentence
 from pipeline.components.phrases import Phrases
 from pipeline.parsing.rounds import SHORT_ROUND, find_round
 
@@ -61,6 +61,7 @@ def make_deal_finder(nlp: Language, name: str) -> "DealFinder":
 
 class DealFinder(KnowledgeComponent):
     def setup(self) -> None:
+        self._sentence_ents: dict[int, list[Span]] = {}
         c = self.knowledge.cues
         P = lambda *names: Phrases(self.nlp, [w for n in names for w in c.get(n, ())])  # noqa: E731
         self.triggers = {
@@ -177,6 +178,8 @@ class DealFinder(KnowledgeComponent):
     # -- main ----------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         lower = doc_view(doc).lower
+        # This stage adds no entity, so one index serves all its sentence lookups.
+        self._sentence_ents = entities_by_sentence(doc)
         money_records = {r["start_char"]: r for r in (doc._.money or [])}
         doc._.money_by_start = money_records
         sents = [s for s in doc.sents if s.text.strip()]
@@ -195,8 +198,13 @@ class DealFinder(KnowledgeComponent):
             deals.append(deal)
         doc._.deals = self._dedupe(deals, headline_end=sents[0].end_char if sents else 0)
         doc._.money_by_start = None
+        self._sentence_ents = {}
         drop_doc_view(doc)  # the last stage: the Doc leaves with plain data only
         return doc
+
+    def _ents(self, sent: Span) -> list[Span]:
+        """``sent.ents``, from the index made at the start of this stage."""
+        return self._sentence_ents.get(sent.start, [])
 
     def _deal_type(self, lower: list[str], sent: Span, near: int | None = None) -> tuple[str | None, int]:
         """The deal type whose trigger stands nearest the amount (or first in the sentence)."""
@@ -234,7 +242,7 @@ class DealFinder(KnowledgeComponent):
                 (k for k, t in enumerate(sent) if t.ent_type_ == "MONEY"), 0)
         if kind is None:
             return None
-        moneys = [e for e in sent.ents if e.label_ == "MONEY"]
+        moneys = [e for e in self._ents(sent) if e.label_ == "MONEY"]
         roles = {e.start: self._money_role(doc, lower, e) for e in moneys}
         amounts = [e for e in moneys if roles[e.start] == "amount"]
         valuations = [e for e in moneys if roles[e.start] == "valuation"]
@@ -245,7 +253,7 @@ class DealFinder(KnowledgeComponent):
         amount = raised[0] if raised else (amounts[0] if amounts else None)
         if amount is not None and not shorthand:
             kind, trigger_at = self._deal_type(lower, sent, near=amount.start)
-        orgs = [e for e in sent.ents if e.label_ == "ORG"]
+        orgs = [e for e in self._ents(sent) if e.label_ == "ORG"]
         if not orgs and amount is not None and amount.start == sent.start + 1 and lower[sent.start] in ("a", "an"):
             return None  # "A $45M Series A for a chip team would have been unthinkable": any round, not one
         first_cue = min(trigger_at, amount.start if amount is not None else trigger_at)
@@ -457,7 +465,7 @@ class DealFinder(KnowledgeComponent):
         for back in range(1, 3):
             if si - back < 0:
                 break
-            orgs = [e for e in sents[si - back].ents if e.label_ == "ORG" and self._name(e) not in investors]
+            orgs = [e for e in self._ents(sents[si - back]) if e.label_ == "ORG" and self._name(e) not in investors]
             if orgs:
                 return self._name(orgs[0])
         return None
@@ -473,14 +481,14 @@ class DealFinder(KnowledgeComponent):
         for k in range(si + 1, min(len(sents), si + 1 + FOLLOW_BACKERS)):
             sent = sents[k]
             kind, _ = self._deal_type(lower, sent)
-            moneys = [e for e in sent.ents if e.label_ == "MONEY"]
+            moneys = [e for e in self._ents(sent) if e.label_ == "MONEY"]
             roles = {e.start: self._money_role(doc, lower, e) for e in moneys}
             has_new_amount = any(r == "amount" for r in roles.values())
             if has_new_amount and kind is not None:
                 break  # another deal starts
             near = k - si <= FOLLOW_SENTENCES
             refers = near and FOLLOW_REFERENCES.search(sent.text) is not None
-            orgs = [e for e in sent.ents if e.label_ == "ORG"]
+            orgs = [e for e in self._ents(sent) if e.label_ == "ORG"]
             leads, investors = self._investors(doc, lower, sent, orgs, weak_from=sent.start if refers else None)
             if not near:
                 # further away only a backer's own verb ("also took part") ties it to the deal

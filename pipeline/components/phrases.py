@@ -37,9 +37,11 @@ class Phrases:
 
     def find(self, lower: Sequence[str], start: int, end: int) -> list[tuple[int, int]]:
         hits = []
+        first = self.by_first
+        end = min(end, len(lower))
         i = start
         while i < end:
-            n = self.starting_at(lower, i)
+            n = self.starting_at(lower, i) if lower[i] in first else 0
             if n and i + n <= end:
                 hits.append((i, i + n))
                 i += n

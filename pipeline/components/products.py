@@ -75,6 +75,10 @@ class ProductFinder(KnowledgeComponent):
         self.anaphors = Phrases(self.nlp, cues.get("subject_anaphors", ()))
         self.model_nouns = Phrases(self.nlp, cues.get("model_nouns", ()))
         self.product_nouns = Phrases(self.nlp, cues.get("product_nouns", ()))
+        # Words that can open a launch phrase or a kind of product: the only
+        # places (besides after an apposition opener) a product is introduced.
+        self.intro_words = frozenset().union(*(p.by_first for p in (
+            self.launch_verbs, self.chip_nouns, self.model_nouns, self.product_nouns)))
         self.not_product = self.not_names | frozenset(cues.get("weekdays", ()))
         self.common = frozenset(cues.get("common_words", ())) | frozenset(cues.get("generic_modifiers", ()))
 
@@ -231,7 +235,9 @@ class ProductFinder(KnowledgeComponent):
         in_ent = entity_mask(doc)
         lower = doc_view(doc).lower
         found: dict[tuple[str, ...], str] = {}
-        for i in range(len(doc)):
+        intro = self.intro_words
+        at = [i for i, word in enumerate(lower) if word in intro or (i and lower[i - 1] in APPOSITION_OPENERS)]
+        for i in at:
             for name in (self._after_launch_verb(doc, lower, i, in_ent) or self._apposed(doc, lower, i, in_ent),
                          *self._around_noun(doc, lower, i, in_ent)):
                 if name is not None:
@@ -242,11 +248,15 @@ class ProductFinder(KnowledgeComponent):
         found = {tokens: kinds.get(tokens[0], kind) if kind == UNDECIDED else kind for tokens, kind in found.items()}
         found = {tokens: kind for tokens, kind in found.items() if kind != UNDECIDED}
         spans = []
-        for i in range(len(doc) if found else 0):
-            for tokens, kind in found.items():
+        by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for tokens, kind in found.items():
+            by_first.setdefault(tokens[0], []).append((tokens, kind))
+        text = doc_view(doc).text
+        for i, word in enumerate(text if found else ()):
+            for tokens, kind in by_first.get(word, ()):
                 j = i + len(tokens)
-                if j <= len(doc) and not any(in_ent[i:j]) and tuple(t.text for t in doc[i:j]) == tokens \
-                        and not (j < len(doc) and doc[j].text[:1].isupper() and doc[j - 1].whitespace_):
+                if j <= len(doc) and not any(in_ent[i:j]) and tuple(text[i:j]) == tokens \
+                        and not (j < len(doc) and text[j][:1].isupper() and doc[j - 1].whitespace_):
                     spans.append(Span(doc, i, j, label=kind, span_id=doc[i:j].text))
         return spans
 

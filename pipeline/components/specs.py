@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.components.base import KnowledgeComponent, add_entities, doc_view
+from pipeline.components.base import KnowledgeComponent, add_entities, doc_view, entities_by_sentence
 from pipeline.components.phrases import Phrases
 from pipeline.parsing.specs import find_specs, find_table_specs
 
@@ -35,6 +35,7 @@ def make_spec_finder(nlp: Language, name: str) -> "SpecFinder":
 
 class SpecFinder(KnowledgeComponent):
     def setup(self) -> None:
+        self._sentence_ents: dict[int, list[Span]] = {}
         cues = self.knowledge.cues
         self.not_chip_context = Phrases(self.nlp, cues.get("not_chip_spec_context", ()))
         self.comparison = Phrases(self.nlp, cues.get("comparison_words", ()))
@@ -48,6 +49,8 @@ class SpecFinder(KnowledgeComponent):
     def __call__(self, doc: Doc) -> Doc:
         protected = [e for e in doc.ents if e.label_ in PROTECTED]
         lower = doc_view(doc).lower
+        # Subjects are chosen before this stage adds its SPEC spans, so one index serves them all.
+        self._sentence_ents = entities_by_sentence(doc)
         spans, records = [], []
         matches = find_specs(doc.text, self.knowledge)
         # A spec table says outright which product each figure belongs to.
@@ -75,9 +78,14 @@ class SpecFinder(KnowledgeComponent):
             spans.append(span)
             records.append(self._record(span, self._table_subject(doc, cell), cell.spec))
         records.sort(key=lambda r: r["start_char"])
+        self._sentence_ents = {}
         add_entities(doc, spans, replace=True)
         doc._.specs = self._without_headline_repeats(doc, records)
         return doc
+
+    def _ents(self, sent: Span) -> list[Span]:
+        """``sent.ents``, from the index made before this stage's spans are added."""
+        return self._sentence_ents.get(sent.start, [])
 
     @staticmethod
     def _record(span: Span, subject: str | None, spec) -> dict:
@@ -131,11 +139,11 @@ class SpecFinder(KnowledgeComponent):
         # H100"), to the hardware it names.
         if spec.unit == "tokens/s":
             if self.comparison.ending_at(lower, span.start):
-                on = [e for e in span.sent.ents if e.label_ == "CHIP" and e.start >= span.end
+                on = [e for e in self._ents(span.sent) if e.label_ == "CHIP" and e.start >= span.end
                       and "on" in lower[span.end:e.start]]
                 if on:
                     return self._name(on[0])
-            first = [e for e in span.sent.ents if e.label_ in SUBJECT_LABELS and e.end <= span.start
+            first = [e for e in self._ents(span.sent) if e.label_ in SUBJECT_LABELS and e.end <= span.start
                      and self._eligible(doc, lower, e, span)]
             # "On a single B300 server, its Halcyon-Serve model runs at ...": the
             # hardware in an opening phrase is the setting, not the subject.
@@ -173,8 +181,7 @@ class SpecFinder(KnowledgeComponent):
             return next(e for e in doc.ents if e.start <= before.i < e.end)
         return None
 
-    @staticmethod
-    def _figure_on(doc: Doc, lower: list[str], span: Span) -> Span | None:
+    def _figure_on(self, doc: Doc, lower: list[str], span: Span) -> Span | None:
         k = span.end
         if k >= span.sent.end or lower[k] not in ("on", "for", "in"):
             return None
@@ -184,7 +191,7 @@ class SpecFinder(KnowledgeComponent):
                                      or doc[k].ent_type_ == "ORG"):
             k += 1
         if k < span.sent.end and doc[k].ent_type_ == "CHIP" and doc[k].ent_iob_ == "B":
-            return next(e for e in span.sent.ents if e.start == k)
+            return next(e for e in self._ents(span.sent) if e.start == k)
         return None
 
     def _eligible(self, doc: Doc, lower: list[str], ent: Span, span: Span) -> bool:
@@ -247,7 +254,7 @@ class SpecFinder(KnowledgeComponent):
 
     def _nearest(self, doc: Doc, lower: list[str], span: Span, labels, figure_sents: set[int]) -> str | None:
         sent = span.sent
-        in_sent = [e for e in sent.ents if e.label_ in labels and self._eligible(doc, lower, e, span)]
+        in_sent = [e for e in self._ents(sent) if e.label_ in labels and self._eligible(doc, lower, e, span)]
         before = [e for e in in_sent if e.end <= span.start]
         # "The X processor, derived from Y capacity, is rated at ...": an entity inside
         # a comma-delimited aside is not what the main clause describes.
@@ -265,7 +272,7 @@ class SpecFinder(KnowledgeComponent):
         fallback = None
         while k >= 0 and seen < LOOKBACK_SENTENCES:
             prev = doc[k].sent
-            cands = [e for e in prev.ents if e.label_ in labels]
+            cands = [e for e in self._ents(prev) if e.label_ in labels]
             # "Nvidia's B300, the refresh of last year's B200, is ...", "up from 192GB on the
             # B200": what an aside or a comparison names is not what the text goes on about.
             topical = [e for e in cands if not self._aside_or_compared(doc, lower, e)]
