@@ -24,6 +24,9 @@ from pipeline.tables import FileRows
 
 Batch = list[FileTask]
 IN_FLIGHT_PER_WORKER = 2
+# A task reaches a Dask worker through the scheduler: a deeper queue keeps
+# workers busy while the client stores the rows of finished batches.
+DASK_IN_FLIGHT_PER_WORKER = 4
 LOCAL_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 # The pipelines this process has built, by fingerprint: a worker builds each once.
@@ -201,7 +204,7 @@ class DaskEngine:
             pending[future] = batch
             return future
 
-        first = [submit(batch) for batch in itertools.islice(batches, self.workers * IN_FLIGHT_PER_WORKER)]
+        first = [submit(batch) for batch in itertools.islice(batches, self.workers * DASK_IN_FLIGHT_PER_WORKER)]
         # Results are gathered by Dask's event loop as tasks finish, while this
         # thread stores the previous ones; each finished batch lets one more in.
         finished = as_completed(first, with_results=True)

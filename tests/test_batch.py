@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+import spacy
 from click.testing import CliRunner
 
 from pipeline.batch import run_batch
@@ -219,3 +220,19 @@ def test_dask_from_the_cli_with_an_unreachable_scheduler(articles, tmp_path):
     assert result.exit_code == EXIT_USAGE
     assert "cannot connect to the Dask scheduler at tcp://127.0.0.1:9" in result.output
 
+
+
+def test_workers_load_a_saved_model_by_path(articles, tmp_path):
+    base = spacy.blank("en")
+    base.add_pipe("ner")
+    base.initialize()
+    base.to_disk(tmp_path / "model")
+    spec = PipelineSpec.create(model=str(tmp_path / "model"))
+    expected = clean_run(articles, tmp_path / "one", spec)
+    engine = LocalEngine(spec, workers=2)
+    try:
+        run_batch([articles], tmp_path / "two", engine, spec.fingerprint, batch_size=2)
+    finally:
+        engine.close()
+    assert tables_of(tmp_path / "two") == expected
+    assert spec.fingerprint != PipelineSpec.create().fingerprint
