@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 import spacy
 from click.testing import CliRunner
+from spacy.language import Language
 
 from pipeline.batch import run_batch
 from pipeline.benchmarks.synthetic import synthetic_names
 from pipeline.cli import EXIT_OK, EXIT_USAGE, main
 from pipeline.engines import LocalEngine
 from pipeline.extract import FileTask, process_files
-from pipeline.language import PipelineSpec
+from pipeline.language import PipelineSpec, make_nlp
 from pipeline.manifest import MANIFEST_NAME, Manifest, ManifestError
 from pipeline.records import TABLE_COLUMNS
 from pipeline.tables import TableWriter
@@ -155,6 +156,32 @@ def test_the_manifest_is_checked_before_use(tmp_path):
     (tmp_path / MANIFEST_NAME).write_bytes(b"this is not a database" * 100)
     with pytest.raises(ManifestError, match="manifest.sqlite: not a usable manifest"):
         Manifest.open(tmp_path, "fingerprint")
+
+
+@Language.component("test_breaks_on_snowman")
+def breaks_on_snowman(doc):
+    if "\u2603" in doc.text:
+        raise ValueError("a snowman")
+    return doc
+
+
+@pytest.fixture(scope="module")
+def fragile_nlp():
+    nlp = make_nlp()
+    nlp.add_pipe("test_breaks_on_snowman", last=True)
+    return nlp
+
+
+@pytest.mark.parametrize("n_articles", [1, 3], ids=["alone", "in-a-batch"])
+def test_an_article_that_breaks_the_pipeline_costs_only_itself(fragile_nlp, n_articles):
+    bad = FileTask("bad.txt", "bad.txt", "Acme raised $5 million. \u2603".encode())
+    good = [FileTask(f"{i}.txt", f"{i}.txt", b"Quell Labs raised $7 million from Arbor Ventures.")
+            for i in range(n_articles - 1)]
+    rows = process_files(fragile_nlp, [bad, *good])
+    assert rows[0]["documents"][0]["status"] == "error"
+    assert "ValueError: a snowman" in rows[0]["documents"][0]["error"]
+    assert rows[0]["mentions"] == [] and rows[0]["deals"] == []
+    assert all(r["documents"][0]["status"] == "ok" and r["deals"] for r in rows[1:])
 
 
 def test_one_run_at_a_time_per_folder(tmp_path):
