@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from pipeline.engines import Engine
-from pipeline.extract import BATCH_SIZE, FileTask, Summary, read_task
-from pipeline.ingest import iter_files
+from pipeline.extract import BATCH_SIZE, Summary
+from pipeline.ingest import FileTask, iter_files, read_task
 from pipeline.manifest import Manifest, content_hash
 from pipeline.records import DocumentRow
 from pipeline.tables import CompanyIndex, TableWriter, empty_file_rows, remove_stale_temps

@@ -18,7 +18,8 @@ import threading
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Iterable, Iterator, Protocol
 
-from pipeline.extract import FileTask, process_files
+from pipeline.extract import process_files
+from pipeline.ingest import FileTask
 from pipeline.language import PipelineSpec
 from pipeline.tables import FileRows
 

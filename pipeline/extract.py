@@ -5,25 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable
 
 from spacy.language import Language
 
-from pipeline.ingest import Article, SourceFile, iter_files, parse_file, read_error, unsupported_row
+from pipeline.ingest import Article, FileTask, iter_files, parse_file, read_task
 from pipeline.records import DocumentRow
 from pipeline.tables import FileRows, Tables, doc_rows, empty_file_rows
 
 # Documents handed to nlp.pipe at once, and files per unit of work.
 BATCH_SIZE = 32
-
-
-class FileTask(NamedTuple):
-    """One input file as a worker receives it: plain data, so it can cross a
-    process or network boundary, and a worker needs no access to the folder."""
-
-    path: str
-    doc_id: str
-    data: bytes
 
 
 @dataclass
@@ -43,17 +34,6 @@ class Summary:
     def line(self, counts: dict[str, int]) -> str:
         tables = ", ".join(f"{name} {n}" for name, n in counts.items() if name != "documents")
         return f"documents: {self.read} read, {self.skipped} skipped, {self.failed} failed; rows: {tables}"
-
-
-def read_task(source: SourceFile) -> FileTask | DocumentRow:
-    """Read one file for a worker; a file the tool cannot read becomes its row at once."""
-    unsupported = unsupported_row(source.path, source.doc_id)
-    if unsupported is not None:
-        return unsupported
-    try:
-        return FileTask(str(source.path), source.doc_id, source.path.read_bytes())
-    except OSError as exc:
-        return DocumentRow(doc_id=source.doc_id, path=str(source.path), status="error", error=read_error(exc))
 
 
 def process_files(nlp: Language, tasks: Iterable[FileTask]) -> list[FileRows]:

@@ -9,7 +9,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 import charset_normalizer
 
@@ -186,18 +186,33 @@ def _str(value) -> str | None:
     return None if value in (None, "") else str(value)
 
 
+class FileTask(NamedTuple):
+    """One input file as a worker receives it: plain data, so it can cross a
+    process or network boundary, and a worker needs no access to the folder."""
+
+    path: str
+    doc_id: str
+    data: bytes
+
+
+def read_task(source: "SourceFile") -> FileTask | DocumentRow:
+    """Read one file's bytes; a file the tool cannot read becomes its row at once."""
+    unsupported = unsupported_row(source.path, source.doc_id)
+    if unsupported is not None:
+        return unsupported
+    try:
+        return FileTask(str(source.path), source.doc_id, source.path.read_bytes())
+    except OSError as exc:
+        return DocumentRow(doc_id=source.doc_id, path=str(source.path), status="error", error=read_error(exc))
+
+
 def read_file(path: Path, doc_id: str) -> Iterator[Article | DocumentRow]:
     """Articles in one file; a problem becomes a DocumentRow with status skipped or error."""
-    unsupported = unsupported_row(path, doc_id)
-    if unsupported is not None:
-        yield unsupported
-        return
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield DocumentRow(doc_id=doc_id, path=str(path), status="error", error=read_error(exc))
-        return
-    yield from parse_file(data, str(path), doc_id)
+    task = read_task(SourceFile(path, doc_id))
+    if isinstance(task, DocumentRow):
+        yield task
+    else:
+        yield from parse_file(task.data, task.path, task.doc_id)
 
 
 def unsupported_row(path: Path | str, doc_id: str) -> DocumentRow | None:

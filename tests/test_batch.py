@@ -18,7 +18,8 @@ from pipeline.batch import run_batch
 from pipeline.benchmarks.synthetic import synthetic_names
 from pipeline.cli import EXIT_OK, EXIT_USAGE, main
 from pipeline.engines import LocalEngine
-from pipeline.extract import FileTask, process_files
+from pipeline.extract import process_files
+from pipeline.ingest import FileTask
 from pipeline.language import PipelineSpec, make_nlp
 from pipeline.manifest import MANIFEST_NAME, Manifest, ManifestError
 from pipeline.records import TABLE_COLUMNS
