@@ -1,8 +1,10 @@
 """The batch job: workers, engines, the manifest (incremental and resumable
 runs) and atomic tables. Every check compares with a clean run, byte for byte."""
 
+import os
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -264,3 +266,39 @@ def test_workers_load_a_saved_model_by_path(articles, tmp_path):
         engine.close()
     assert tables_of(tmp_path / "two") == expected
     assert spec.fingerprint != PipelineSpec.create().fingerprint
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_dask_on_a_cluster_started_as_the_readme_shows(articles, tmp_path, spec):
+    """`dask scheduler` and `dask worker` as separate processes on loopback, then `run --scheduler`."""
+    pytest.importorskip("distributed")
+    from distributed import Client
+
+    dask_cli = Path(sys.executable).parent / "dask"
+    if not dask_cli.exists():
+        pytest.skip("the dask command is not installed beside this Python")
+    address = f"tcp://127.0.0.1:{free_port()}"
+    environment = {**os.environ, "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}
+    scheduler = subprocess.Popen([str(dask_cli), "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
+                                  "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = None
+    try:
+        worker = subprocess.Popen([str(dask_cli), "worker", address, "--nworkers", "2", "--nthreads", "1",
+                                   "--no-dashboard"], env=environment, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(2, timeout=120)
+        result = CliRunner().invoke(main, ["run", str(articles), "-o", str(tmp_path / "cluster"), "--engine", "dask",
+                                           "--scheduler", address, "--batch-size", "2"])
+        assert result.exit_code == EXIT_OK, result.output
+    finally:
+        for process in (worker, scheduler):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=60)
+    assert tables_of(tmp_path / "cluster") == clean_run(articles, tmp_path / "clean", spec)
