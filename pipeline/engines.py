@@ -1,5 +1,5 @@
 """Where batches of files are processed: in this process, in a pool of local
-worker processes, or on a Dask distributed cluster.
+worker processes, or on a Dask distributed cluster (:mod:`pipeline.dask_engine`).
 
 Every engine has one method, ``map(batches)``, which yields ``(batch, rows)``
 as batches finish, in any order: the manifest puts files back in input
@@ -12,7 +12,6 @@ however large the folder.
 
 from __future__ import annotations
 
-import itertools
 import os
 import threading
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -25,10 +24,6 @@ from pipeline.tables import FileRows
 
 Batch = list[FileTask]
 IN_FLIGHT_PER_WORKER = 2
-# A task reaches a Dask worker through the scheduler: a deeper queue keeps
-# workers busy while the client stores the rows of finished batches.
-DASK_IN_FLIGHT_PER_WORKER = 4
-LOCAL_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 # The pipelines this process has built, by fingerprint: a worker builds each once.
 _PIPELINES: dict[str, object] = {}
@@ -161,88 +156,11 @@ def _process_in_pool(batch: Batch) -> list[FileRows]:
     return process_batch_with(_POOL_SPEC[0].fingerprint, batch)
 
 
-class DaskEngine:
-    """Batches as tasks on Dask distributed: an existing cluster at
-    ``scheduler`` (``tcp://host:port``), or a LocalCluster of ``workers``
-    single-threaded processes on this machine."""
-
-    def __init__(self, spec: PipelineSpec, scheduler: str | None = None, workers: int | None = None) -> None:
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise EngineError("--engine dask needs Dask distributed: pip install 'infra-extract[dask]'") from None
-        self.spec = spec
-        self.cluster = None
-        try:
-            if scheduler:
-                # Dask's own setting bounds the wait: distributed.comm.timeouts.connect
-                # (DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT), 30 s unless set.
-                self.client = Client(scheduler)
-            else:
-                import dask
-
-                # Dask's worker profiler samples the running task's stack every
-                # 10 ms; on pure-Python work that costs a share of every core.
-                with dask.config.set(LOCAL_CLUSTER_CONFIG):
-                    self.cluster = LocalCluster(n_workers=max(1, workers or default_workers()), threads_per_worker=1,
-                                                processes=True, host="127.0.0.1", dashboard_address=None)
-                self.client = Client(self.cluster)
-        except (OSError, TimeoutError) as exc:
-            self.close()
-            where = scheduler or "a local cluster"
-            raise EngineError(f"cannot connect to the Dask scheduler at {where}: {exc}") from None
-        self.client.register_plugin(PipelinePlugin(spec), name="infra-extract-pipeline")
-        self.workers = len(self.client.scheduler_info()["workers"]) or 1
-
-    def map(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[FileRows]]]:
-        from distributed import as_completed
-
-        batches = iter(batches)
-        pending: dict = {}
-
-        def submit(batch: Batch):
-            future = self.client.submit(process_batch_with, self.spec.fingerprint, list(batch), pure=False)
-            pending[future] = batch
-            return future
-
-        first = [submit(batch) for batch in itertools.islice(batches, self.workers * DASK_IN_FLIGHT_PER_WORKER)]
-        # Results are gathered by Dask's event loop as tasks finish, while this
-        # thread stores the previous ones; each finished batch lets one more in.
-        finished = as_completed(first, with_results=True)
-        for future, rows in finished:
-            yield pending.pop(future), rows
-            following = next(batches, None)
-            if following is not None:
-                finished.add(submit(following))
-
-    def close(self) -> None:
-        client = getattr(self, "client", None)
-        if client is not None:
-            client.close()
-        if self.cluster is not None:
-            self.cluster.close()
-
-
-def _worker_plugin_base():
-    try:
-        from distributed.diagnostics.plugin import WorkerPlugin
-    except ImportError:
-        return object
-    return WorkerPlugin
-
-
-class PipelinePlugin(_worker_plugin_base()):
-    """Builds the pipeline once on every worker, including workers that join later."""
-
-    def __init__(self, spec: PipelineSpec) -> None:
-        self.spec = spec
-
-    def setup(self, worker) -> None:
-        pipeline_for(self.spec)
-
-
 def make_engine(name: str, spec: PipelineSpec, workers: int | None = None, scheduler: str | None = None):
     if name == "dask":
+        # Imported here: Dask distributed takes half a second to import, and local runs never need it.
+        from pipeline.dask_engine import DaskEngine
+
         return DaskEngine(spec, scheduler=scheduler, workers=workers)
     if scheduler:
         raise EngineError("--scheduler needs --engine dask")
