@@ -12,9 +12,11 @@ however large the folder.
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, as_completed, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Iterable, Iterator, Protocol
 
 from pipeline.extract import process_files
@@ -74,19 +76,6 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
-def _bounded(submit, batches: Iterable[Batch], limit: int, wait_first) -> Iterator[tuple[Batch, list[FileRows]]]:
-    """Keep at most ``limit`` batches submitted; yield each as it finishes."""
-    pending: dict = {}
-    for batch in batches:
-        pending[submit(batch)] = batch
-        while len(pending) >= limit:
-            for future in wait_first(list(pending)):
-                yield pending.pop(future), future.result()
-    while pending:
-        for future in wait_first(list(pending)):
-            yield pending.pop(future), future.result()
-
-
 class LocalEngine:
     """``workers`` processes on this machine; one worker runs in this process."""
 
@@ -110,23 +99,23 @@ class LocalEngine:
                 yield first, process_files(pipeline_for(self.spec), first)
             return
         self.pool = self._start_pool()
-
-        def chained() -> Iterator[Batch]:
-            yield first
-            yield second
-            yield from batches
-
-        def submit(batch: Batch):
-            return self.pool.submit(_process_in_pool, list(batch))
-
         try:
-            yield from _bounded(submit, chained(), self.workers * IN_FLIGHT_PER_WORKER,
-                                lambda fs: wait(fs, return_when=FIRST_COMPLETED).done)
-        except Exception as exc:
-            if type(exc).__name__ == "BrokenProcessPool":
-                raise EngineError("a worker process died (out of memory, or killed); the files finished so "
-                                  "far are kept in the manifest, and running again resumes from there") from None
-            raise
+            yield from self._in_pool(itertools.chain((first, second), batches))
+        except BrokenProcessPool:
+            raise EngineError("a worker process died (out of memory, or killed); the files finished so "
+                              "far are kept in the manifest, and running again resumes from there") from None
+
+    def _in_pool(self, batches: Iterator[Batch]) -> Iterator[tuple[Batch, list[FileRows]]]:
+        """Keep at most ``IN_FLIGHT_PER_WORKER`` batches per worker submitted; yield each as it finishes."""
+        pending: dict = {}
+        for batch in batches:
+            pending[self.pool.submit(_process_in_pool, list(batch))] = batch
+            if len(pending) < self.workers * IN_FLIGHT_PER_WORKER:
+                continue
+            for future in wait(pending, return_when=FIRST_COMPLETED).done:
+                yield pending.pop(future), future.result()
+        for future in as_completed(pending):
+            yield pending[future], future.result()
 
     def _start_pool(self) -> ProcessPoolExecutor:
         import multiprocessing
