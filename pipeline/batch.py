@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator
 from pipeline.engines import Engine
 from pipeline.extract import BATCH_SIZE, Summary
 from pipeline.ingest import FileTask, iter_files, read_task
-from pipeline.manifest import Manifest, content_hash
+from pipeline.manifest import Manifest, check_outdir, content_hash
 from pipeline.records import DocumentRow
 from pipeline.tables import CompanyIndex, TableWriter, empty_file_rows, remove_stale_temps
 
@@ -46,8 +46,13 @@ class RunResult:
 
 def run_batch(inputs: Iterable[str | Path], outdir: Path, engine: Engine, fingerprint: str,
               on_problem: Callable[[DocumentRow], None] = lambda row: None,
-              batch_size: int = BATCH_SIZE, rebuild: bool = False) -> RunResult:
-    """Process ``inputs`` into the tables in ``outdir``; see the module docstring."""
+              batch_size: int = BATCH_SIZE, rebuild: bool = False, force: bool = False) -> RunResult:
+    """Process ``inputs`` into the tables in ``outdir``; see the module docstring.
+
+    Raises :class:`ManifestError` before anything is written when ``outdir``
+    is not the tool's (see :func:`check_outdir`) or another run holds it.
+    """
+    check_outdir(outdir, force)
     outdir.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(outdir)
     with Manifest.open(outdir, fingerprint, rebuild=rebuild) as manifest:

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import click
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+# Exit statuses of every command; the README lists them.
+EXIT_OK = 0  # every document was processed
+EXIT_PARTIAL = 1  # the batch finished, but some documents failed (documents.csv says which and why)
+EXIT_USAGE = 2  # bad option, missing input, invalid patterns, unusable OUTDIR: nothing was read
+EXIT_STOPPED = 3  # the run stopped before its end (workers lost, disk full, a bug); a re-run resumes
 
 source_option = click.option("--source", "sources", multiple=True, metavar="NAME",
                              help="Switch on a source pack shipped under patterns/sources/ (repeatable; "
@@ -37,9 +41,11 @@ def main() -> None:
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
               help="Files per unit of work sent to a worker (default: 32).")
 @click.option("--rebuild", is_flag=True, help="Ignore the manifest and process every file again.")
+@click.option("--force", is_flag=True,
+              help="Write into an OUTDIR that exists but was not made by infra-extract (its CSV files are replaced).")
 def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs: tuple[Path, ...],
         sources: tuple[str, ...], workers: int | None, engine: str, scheduler: str | None,
-        batch_size: int | None, rebuild: bool) -> None:
+        batch_size: int | None, rebuild: bool, force: bool) -> None:
     """Extract tables from INPUTS (files or folders; default: corpus/).
 
     Re-running into the same OUTDIR processes only new and changed files
@@ -80,13 +86,21 @@ def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs:
 
     try:
         result = run_batch(inputs, outdir, runner, spec.fingerprint, on_problem=report,
-                           batch_size=batch_size or BATCH_SIZE, rebuild=rebuild)
-    except ManifestError as exc:  # an unusable manifest, or another run on OUTDIR: nothing was processed
+                           batch_size=batch_size or BATCH_SIZE, rebuild=rebuild, force=force)
+    except ManifestError as exc:  # not our OUTDIR, an unusable manifest, or another run on it: nothing was read
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     except EngineError as exc:  # workers lost mid-run: what finished is kept, and a re-run resumes
         click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_PARTIAL)
+        sys.exit(EXIT_STOPPED)
+    except OSError as exc:  # OUTDIR cannot be written (full disk, permissions)
+        click.echo(f"error: {outdir}: cannot write the tables ({exc.strerror or exc}); "
+                   "the previous tables are untouched", err=True)
+        sys.exit(EXIT_STOPPED)
+    except Exception as exc:  # a bug: one line for the user, not a traceback; the manifest keeps finished work
+        click.echo(f"error: the run stopped on an unexpected error ({type(exc).__name__}: {exc}); "
+                   "the previous tables are untouched and a re-run resumes. Please report it.", err=True)
+        sys.exit(EXIT_STOPPED)
     finally:
         runner.close()
     click.echo(result.files_line())

@@ -17,6 +17,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from pipeline.tables import read_table
+
 TABLES = ("companies", "money", "deals", "chips", "specs")
 DEAL_FIELDS = ("deal_type", "round", "currency", "amount_qualifier", "valuation", "target", "status",
                "investors", "lead_investors")
@@ -163,7 +165,7 @@ def read_tables(outdir: Path) -> dict[str, pd.DataFrame]:
         path = outdir / f"{name}.csv"
         if not path.exists():
             raise FileNotFoundError(f"{path}: table not found; run `infra-extract run` first")
-        frames[name] = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        frames[name] = read_table(path, name)
     return frames
 
 

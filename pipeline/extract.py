@@ -9,6 +9,7 @@ from typing import Callable, Iterable
 
 from spacy.language import Language
 
+from pipeline.chunking import PIECE_CHARS, text_pieces
 from pipeline.ingest import Article, FileTask, iter_files, parse_file, read_task
 from pipeline.records import DocumentRow
 from pipeline.tables import FileRows, Tables, doc_rows, empty_file_rows
@@ -72,17 +73,37 @@ def rows_of_articles(nlp: Language, articles: list[Article]) -> list[dict[str, l
     An article that makes the pipeline raise costs that article only: the
     batch is retried one article at a time.
     """
-    texts = [a.text for a in articles]
     try:
-        return [doc_rows(a.doc_id, doc) for a, doc in zip(articles, nlp.pipe(texts, batch_size=BATCH_SIZE))]
+        return _rows(nlp, articles)
     except Exception:
         pass
     found: list[dict[str, list[dict]] | str] = []
     for article in articles:
         try:
-            found.append(doc_rows(article.doc_id, nlp(article.text)))
+            found.extend(_rows(nlp, [article]))
         except Exception as exc:
             found.append(f"could not be processed ({type(exc).__name__}: {exc})")
+    return found
+
+
+def _rows(nlp: Language, articles: list[Article]) -> list[dict[str, list[dict]]]:
+    """Rows per article. A text longer than a piece is processed piece by
+    piece, and the offsets of its rows are moved to point into the whole text."""
+    limit = min(PIECE_CHARS, nlp.max_length)
+    owners, offsets, texts = [], [], []
+    for number, article in enumerate(articles):
+        for offset, piece in text_pieces(article.text, limit):
+            owners.append(number)
+            offsets.append(offset)
+            texts.append(piece)
+    found: list[dict[str, list[dict]]] = [{} for _ in articles]
+    for owner, offset, doc in zip(owners, offsets, nlp.pipe(texts, batch_size=BATCH_SIZE)):
+        for name, rows in doc_rows(articles[owner].doc_id, doc).items():
+            if offset:
+                for row in rows:
+                    row["start_char"] += offset
+                    row["end_char"] += offset
+            found[owner].setdefault(name, []).extend(rows)
     return found
 
 
@@ -120,7 +141,9 @@ def extract(nlp: Language, inputs: Iterable[str | Path],
 
 def extract_text(nlp: Language, text: str, doc_id: str = "text") -> Tables:
     tables = Tables()
-    tables.add_document(Article(doc_id=doc_id, path="", text=text).row())
-    tables.add_doc(doc_id, nlp(text))
+    article = Article(doc_id=doc_id, path="", text=text)
+    tables.add_document(article.row())
+    [rows] = _rows(nlp, [article])
+    tables.add_file(rows)
     tables.finish()
     return tables

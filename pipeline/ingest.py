@@ -5,8 +5,11 @@ text only), .jsonl (one article per line). Every file becomes one or more
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
@@ -19,7 +22,15 @@ SUPPORTED = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html"
              ".jsonl": "jsonl"}
 TEXT_KEYS = ("text", "body", "content")
 DATE_KEYS = ("published", "date")
-BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+# Checked in this order: each UTF-32 mark begins with a UTF-16 one.
+BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+# Bytes that plain text does not contain (tab, newlines, form feed and escape are text).
+CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\v\f\r\x1b")
+# A file whose first BINARY_SAMPLE bytes hold more than this share of control bytes is not text.
+BINARY_SAMPLE, BINARY_SHARE = 8192, 0.10
+# A well-formed multi-byte UTF-8 sequence: a file that has one is UTF-8, even where it is damaged.
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 class Article(DocumentRow):
@@ -35,25 +46,40 @@ class InputError(ValueError):
     """An input file or record that cannot be read; the message says why in plain words."""
 
 
+class NotAnArticle(InputError):
+    """A file that is not an article at all (binary data, a pipe, a device): skipped, not failed."""
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Bytes to text: a BOM decides, else strict UTF-8, else the best guess.
+    """Bytes to text: a byte order mark decides, else UTF-16 by its zero bytes,
+    else strict UTF-8, else a legacy single-byte encoding.
 
     >>> decode("€460 million".encode("cp1252"))
     ('€460 million', 'cp1252')
     >>> decode(b"\\xef\\xbb\\xbfplain")
     ('plain', 'utf-8-sig')
+    >>> decode("plain".encode("utf-16-le"))
+    ('plain', 'utf-16-le')
+    >>> decode("€5m, \\xe9".encode("utf-8")[:-1] + b"!")
+    Traceback (most recent call last):
+    ...
+    pipeline.ingest.InputError: invalid UTF-8 at byte 7 (1 bad byte(s)); the rest of the file is UTF-8
     """
     for bom, encoding in BOMS:
         if data.startswith(bom):
-            return data.decode(encoding), encoding
-    if b"\x00" in data:
-        raise InputError("binary file (contains NUL bytes)")
+            return _strict(data, encoding, f"although the file starts with a {encoding.upper()} byte order mark")
+    encoding = _utf16_by_zero_bytes(data)
+    if encoding:
+        return _strict(data, encoding, "although its zero bytes say UTF-16")
+    _refuse_binary(data)
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    # Not UTF-8: Windows-1252 is by far the most common legacy encoding of
-    # English news; ask charset-normalizer only when cp1252 cannot decode it.
+    except UnicodeDecodeError as exc:
+        if UTF8_SEQUENCE.search(data):
+            bad = data.decode("utf-8", errors="replace").count("\ufffd")
+            raise InputError(f"invalid UTF-8 at byte {exc.start} ({bad} bad byte(s)); the rest of the file is UTF-8") from None
+    # Not UTF-8 at all: Windows-1252 is by far the most common legacy encoding
+    # of English news; ask charset-normalizer only when cp1252 cannot decode it.
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
@@ -62,6 +88,38 @@ def decode(data: bytes) -> tuple[str, str]:
     if best is None:
         raise InputError("cannot detect the text encoding")
     return str(best), best.encoding
+
+
+def _strict(data: bytes, encoding: str, why: str) -> tuple[str, str]:
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as exc:
+        raise InputError(f"invalid {encoding.upper()} at byte {exc.start}, {why}") from None
+
+
+def _utf16_by_zero_bytes(data: bytes) -> str | None:
+    """UTF-16 without a byte order mark: English text in it has a zero byte in
+    every other position."""
+    sample = data[:BINARY_SAMPLE]
+    half = len(sample) // 2
+    if half < 2 or len(data) % 2:
+        return None
+    if sample[1::2].count(0) >= 0.9 * half and sample[0::2].count(0) < 0.1 * half:
+        return "utf-16-le"
+    if sample[0::2].count(0) >= 0.9 * half and sample[1::2].count(0) < 0.1 * half:
+        return "utf-16-be"
+    return None
+
+
+def _refuse_binary(data: bytes) -> None:
+    sample = data[:BINARY_SAMPLE]
+    controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
+    if controls > BINARY_SHARE * len(sample):
+        raise NotAnArticle(f"binary file, not text ({controls} NUL or control bytes in the first {len(sample)})")
+    nuls = data.count(0)
+    if nuls:
+        raise InputError(f"text file contains {nuls} NUL byte(s), the first at byte {data.index(0)}: "
+                         "damaged or not plain text")
 
 
 def iso_date(value) -> str | None:
@@ -127,8 +185,11 @@ def read_html(text: str) -> tuple[str, dict]:
     import trafilatura
 
     meta: dict = {}
-    extracted = trafilatura.bare_extraction(text, include_comments=False, include_tables=True,
-                                            favor_recall=True, with_metadata=True)
+    try:
+        extracted = trafilatura.bare_extraction(text, include_comments=False, include_tables=True,
+                                                favor_recall=True, with_metadata=True)
+    except Exception as exc:  # a parser deep inside trafilatura or lxml; any of them may give up on junk
+        raise InputError(f"cannot parse the HTML ({type(exc).__name__})") from None
     body = None
     if extracted is not None:
         data = extracted if isinstance(extracted, dict) else extracted.as_dict()
@@ -196,14 +257,55 @@ class FileTask(NamedTuple):
 
 
 def read_task(source: "SourceFile") -> FileTask | DocumentRow:
-    """Read one file's bytes; a file the tool cannot read becomes its row at once."""
-    unsupported = unsupported_row(source.path, source.doc_id)
-    if unsupported is not None:
-        return unsupported
+    """Read one file's bytes; a file the tool cannot read becomes its row at once.
+
+    The file's kind is checked before its name: a pipe named ``feed.txt``
+    must not be opened for a blocking read, and a symbolic link loop is
+    reported as one whatever its name.
+    """
+    path = source.path
+
+    def row(status: str, error: str) -> DocumentRow:
+        return DocumentRow(doc_id=source.doc_id, path=str(path), status=status, error=error)
+
     try:
-        return FileTask(str(source.path), source.doc_id, source.path.read_bytes())
+        kind = _kind_of(os.stat(path).st_mode)
+        if kind is not None:
+            return row("skipped", f"not a regular file ({kind})")
+        unsupported = unsupported_row(path, source.doc_id)
+        if unsupported is not None:
+            return unsupported
+        return FileTask(str(path), source.doc_id, _read_regular(path))
+    except NotAnArticle as exc:
+        return row("skipped", str(exc))
     except OSError as exc:
-        return DocumentRow(doc_id=source.doc_id, path=str(source.path), status="error", error=read_error(exc))
+        return row("error", read_error(exc, path))
+
+
+def _kind_of(mode: int) -> str | None:
+    """What a file that is not a regular file is, in plain words; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a symbolic link to a folder, not followed; give the folder itself to read it"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
+
+
+def _read_regular(path: Path) -> bytes:
+    # Non-blocking open and a second check on the open file: the path may
+    # have become a pipe since it was looked at.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        kind = _kind_of(os.fstat(handle.fileno()).st_mode)
+        if kind is not None:
+            raise NotAnArticle(f"not a regular file ({kind})")
+        return handle.read()
 
 
 def read_file(path: Path, doc_id: str) -> Iterator[Article | DocumentRow]:
@@ -242,7 +344,8 @@ def parse_file(data: bytes, shown: str, doc_id: str) -> Iterator[Article | Docum
     try:
         text, encoding = decode(data)
     except InputError as exc:
-        yield DocumentRow(doc_id=doc_id, path=shown, status="error", error=str(exc))
+        yield DocumentRow(doc_id=doc_id, path=shown, status="skipped" if isinstance(exc, NotAnArticle) else "error",
+                          error=str(exc))
         return
     if kind == "jsonl":
         yield from read_jsonl_articles(text, doc_id, shown, encoding)
@@ -287,22 +390,53 @@ def read_jsonl_articles(text: str, doc_id: str, shown: str, encoding: str) -> It
         yield _article(rid, shown, body, record, encoding)
 
 
-def read_error(exc: Exception) -> str:
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    if isinstance(exc, OSError):
-        return exc.strerror or type(exc).__name__
-    return str(exc)
+# Plain words for the errors reading a file or a folder can meet.
+READ_ERRORS = {
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ELOOP: "symbolic link loop",
+    errno.ENAMETOOLONG: "path too long for the operating system",
+    errno.EISDIR: "is a folder",
+    errno.EIO: "input/output error while reading",
+}
 
 
-def walk(root: Path) -> Iterator[Path]:
-    """Files below ``root`` in a stable order; hidden entries (".git", ".gold",
-    ".DS_Store") are not articles; symlinked folders are not followed."""
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.startswith("."):
-                yield Path(dirpath) / name
+def read_error(exc: OSError, path: Path | str | None = None) -> str:
+    """Plain words for an error reading ``path``.
+
+    >>> read_error(PermissionError(errno.EACCES, "Permission denied"))
+    'permission denied'
+    """
+    if exc.errno == errno.ENOENT and path is not None and os.path.islink(path):
+        return "broken symbolic link (its target does not exist)"
+    if exc.errno in READ_ERRORS:
+        return READ_ERRORS[exc.errno]
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def walk(root: Path) -> Iterator[Path | DocumentRow]:
+    """Every entry below ``root`` that is not a folder, in a stable order: a
+    folder's files by name, then its subfolders, depth first.
+
+    Hidden entries (".git", ".gold", ".DS_Store") are not articles. Symbolic
+    links to folders are not followed, so a link loop cannot trap the walk;
+    they are yielded like files, and reading them says what they are. The
+    walk keeps its own stack, so a tree of any depth fits in memory. A
+    folder that cannot be listed is an error row.
+    """
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = sorted(((e.name, e.is_dir(follow_symlinks=False)) for e in entries
+                                 if not e.name.startswith(".")))
+        except OSError as exc:
+            yield DocumentRow(doc_id=f"{Path(folder).relative_to(root).as_posix()}/", path=str(folder),
+                              status="error", error=f"cannot list the folder: {read_error(exc, folder)}")
+            continue
+        yield from (folder / name for name, is_dir in listed if not is_dir)
+        pending.extend(folder / name for name, is_dir in reversed(listed) if is_dir)
 
 
 @dataclass(frozen=True)
@@ -319,7 +453,7 @@ def iter_files(inputs: Iterable[str | Path]) -> Iterator[SourceFile | DocumentRo
         root = Path(given)
         if root.is_dir():
             for path in walk(root):
-                yield SourceFile(path, path.relative_to(root).as_posix())
+                yield path if isinstance(path, DocumentRow) else SourceFile(path, path.relative_to(root).as_posix())
         elif root.exists():
             yield SourceFile(root, root.name)
         else:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import zlib
 from pathlib import Path
@@ -51,6 +52,28 @@ class ManifestError(RuntimeError):
     """The manifest cannot be used; the message names the file and what to do."""
 
 
+# What a folder may hold and still be taken as a new, empty OUTDIR.
+PLACEHOLDERS = {".gitkeep", ".gitignore"}
+
+
+def check_outdir(outdir: Path, force: bool = False) -> None:
+    """Refuse to write into a folder that holds something else than the
+    tool's own output, unless forced: a mistyped ``-o`` must not litter (or
+    overwrite the CSV files in) a folder of the user's.
+
+    An OUTDIR is the tool's once a run has left its manifest or lock in it.
+    """
+    if not outdir.exists():
+        return
+    if not outdir.is_dir():
+        raise ManifestError(f"{outdir}: exists and is not a folder; give a folder for the tables")
+    names = {entry.name for entry in outdir.iterdir()}
+    if force or names <= PLACEHOLDERS or names & {MANIFEST_NAME, LOCK_NAME}:
+        return
+    raise ManifestError(f"{outdir}: this folder exists and is not an infra-extract output folder (it has no "
+                        f"{MANIFEST_NAME}); give a new or empty folder, or add --force to write the tables into it")
+
+
 def content_hash(data: bytes) -> str:
     """
     >>> content_hash(b"Acme raised $5M.")[:16]
@@ -82,6 +105,9 @@ class Manifest:
     def open(cls, outdir: Path, fingerprint: str, rebuild: bool = False) -> "Manifest":
         path = outdir / MANIFEST_NAME
         lock = _lock(outdir / LOCK_NAME)
+        if path.is_symlink():
+            lock.close()
+            raise ManifestError(f"{path}: is a symbolic link; the manifest must be a file inside OUTDIR")
         try:
             db = sqlite3.connect(path, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
@@ -169,7 +195,12 @@ def _lock(path: Path):
     when the process ends, however it ends, so a killed run never leaves it."""
     import fcntl
 
-    handle = open(path, "a")
+    try:
+        # O_NOFOLLOW: a link planted in OUTDIR must not make the tool write elsewhere.
+        handle = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644),
+                           "a")
+    except OSError as exc:
+        raise ManifestError(f"{path}: cannot create the lock file ({exc.strerror or exc})") from None
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -7,7 +7,7 @@ another process or serialised with DocBin.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
@@ -124,6 +124,13 @@ def columns(model: type[Record]) -> tuple[str, ...]:
     return tuple(model.model_fields)
 
 
+def text_columns(model: type[Record]) -> tuple[str, ...]:
+    """The columns that hold text (everything but numbers)."""
+    numeric = (int, float, type(None))
+    return tuple(name for name, field in model.model_fields.items()
+                 if not all(arg in numeric for arg in get_args(field.annotation) or (field.annotation,)))
+
+
 # One constant per table: the order of its CSV columns (the public contract).
 TABLES: dict[str, type[Record]] = {
     "documents": DocumentRow,
@@ -134,3 +141,4 @@ TABLES: dict[str, type[Record]] = {
     "specs": SpecRow,
 }
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {name: columns(model) for name, model in TABLES.items()}
+TEXT_COLUMNS: dict[str, tuple[str, ...]] = {name: text_columns(model) for name, model in TABLES.items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -11,10 +12,17 @@ from pathlib import Path
 import pandas as pd
 from spacy.tokens import Doc
 
-from pipeline.records import (TABLE_COLUMNS, ChipRow, CompanyRow, DealRow, DocumentRow, MentionRow, SpecRow)
+from pipeline.records import (TABLE_COLUMNS, TEXT_COLUMNS, ChipRow, CompanyRow, DealRow, DocumentRow, MentionRow, SpecRow)
 
 # Numbers are written without a trailing ".0" and without exponent up to 1e15.
 FLOAT_FORMAT = "%.15g"
+# With a byte order mark, Excel reads the file as UTF-8 and shows "€" as "€".
+CSV_ENCODING = "utf-8-sig"
+# A spreadsheet runs a cell that begins with one of these as a formula
+# (OWASP, "CSV Injection"). A text cell that does, after any quotes, gets one
+# more quote in front: the spreadsheet shows it as text, and
+# :func:`restore_cell` gives the exact text back.
+FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 LIST_SEPARATOR = ";"
 DEAL_ROLES = {
     "equity_round": ("raiser", "investor"),
@@ -75,10 +83,6 @@ class Tables:
 
     def add_document(self, row: DocumentRow) -> None:
         self.rows["documents"].append(row.model_dump())
-
-    def add_doc(self, doc_id: str, doc: Doc) -> None:
-        for name, rows in doc_rows(doc_id, doc).items():
-            self.rows[name].extend(rows)
 
     def add_file(self, file_rows: FileRows) -> None:
         for name, rows in file_rows.items():
@@ -142,6 +146,47 @@ class CompanyIndex:
         ]
 
 
+def neutralise_cell(cell):
+    """A text cell that a spreadsheet shows as text, never runs.
+
+    >>> neutralise_cell("=SUM(A1:A9)")
+    "'=SUM(A1:A9)"
+    >>> neutralise_cell("- Acme raised $5m"), neutralise_cell("Acme"), neutralise_cell(-5.0)
+    ("'- Acme raised $5m", 'Acme', -5.0)
+    """
+    if isinstance(cell, str) and FORMULA_START.match(cell):
+        return "'" + cell
+    return cell
+
+
+def restore_cell(cell):
+    """The text :func:`neutralise_cell` was given.
+
+    >>> restore_cell(neutralise_cell("'=1+1")), restore_cell("'quoted")
+    ("'=1+1", "'quoted")
+    """
+    if isinstance(cell, str) and cell.startswith("'") and FORMULA_START.match(cell, 1):
+        return cell[1:]
+    return cell
+
+
+def csv_frame(name: str, rows: list[dict]) -> pd.DataFrame:
+    """Rows of table ``name`` as they go into its CSV file: text cells neutralised, numbers as they are."""
+    frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS[name]))
+    for column in TEXT_COLUMNS[name]:
+        frame[column] = frame[column].map(neutralise_cell)
+    return frame
+
+
+def read_table(path: Path, name: str) -> pd.DataFrame:
+    """A CSV table written by the tool, with its text cells as they were extracted."""
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""], encoding=CSV_ENCODING)
+    for column in TEXT_COLUMNS[name]:
+        if column in frame:
+            frame[column] = frame[column].map(restore_cell)
+    return frame
+
+
 TEMP_PREFIX = ".infra-extract-"
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
@@ -165,7 +210,7 @@ class TableWriter:
                 fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{name}.", suffix=".tmp", dir=outdir)
                 self.temps[name] = Path(tmp)
                 os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes the file private; tables are for sharing
-                self.handles[name] = os.fdopen(fd, "w", encoding="utf-8", newline="")
+                self.handles[name] = os.fdopen(fd, "w", encoding=CSV_ENCODING, newline="")
                 pd.DataFrame(columns=list(cols)).to_csv(self.handles[name], index=False)
         except BaseException:
             self.abort()
@@ -185,7 +230,7 @@ class TableWriter:
     def _flush(self, name: str) -> None:
         buffer = self.buffers[name]
         if buffer:
-            frame = pd.DataFrame(buffer, columns=list(TABLE_COLUMNS[name]))
+            frame = csv_frame(name, buffer)
             frame.to_csv(self.handles[name], header=False, index=False, float_format=FLOAT_FORMAT)
             buffer.clear()
 

@@ -51,10 +51,10 @@ def test_run_reports_failed_documents_with_exit_1(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
     (src / "good.txt").write_text("Acme raised $5m.")
-    (src / "bad.txt").write_bytes(b"\x00\x01binary")
+    (src / "bad.txt").write_bytes(b"Beta raised $6m in a round that closed on Monday.\x00")
     result = CliRunner().invoke(main, ["run", str(src), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert "bad.txt" in result.output and "binary" in result.output
+    assert "bad.txt" in result.output and "NUL byte" in result.output
     assert "1 read, 0 skipped, 1 failed" in result.output
 
 

@@ -1,4 +1,6 @@
+import errno
 import json
+import os
 
 import pytest
 
@@ -94,10 +96,21 @@ def test_jsonl_bad_lines_do_not_stop_the_file(tmp_path):
     assert "no text" in errors[2].error
 
 
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00"
+SENTENCE = "Acme Compute raised $5 million in a seed round led by Harbor Peak Capital. "
+
+# Files that are not articles, or are damaged: each becomes one row that says why.
 PROBLEMS = [
-    ("empty.txt", b"", "skipped", "empty"),
-    ("image.png", b"\x89PNG\r\n", "skipped", "unsupported file type"),
-    ("nul.txt", b"abc\x00def", "error", "binary"),
+    ("empty.txt", b"", "skipped", "empty file"),
+    ("blank.txt", b" \n\t\r\n", "skipped", "empty file"),
+    ("image.png", PNG, "skipped", "unsupported file type '.png'"),
+    ("README", b"Acme raised $5m.", "skipped", "unsupported file type '(none)'"),
+    ("image-named-as-text.txt", PNG * 20, "skipped", "binary file"),
+    ("nul-bytes.txt", (SENTENCE * 20).encode() + b"\x00\x00" + SENTENCE.encode(), "error", "2 NUL byte(s)"),
+    ("invalid-utf8.txt", (SENTENCE + "€").encode() + b"\xff\xfe" + SENTENCE.encode(), "error", "invalid UTF-8 at byte"),
+    ("truncated-utf16.txt", SENTENCE.encode("utf-16") + b"\x00", "error", "invalid UTF-16"),
+    ("no-article.html", b"<html><body><script>var a = 1;</script></body></html>", "error", "no article text"),
+    ("bad-front-matter.md", b"---\ntitle: [unclosed\n---\nAcme raised $5m.", "error", "invalid YAML front matter"),
 ]
 
 
@@ -108,9 +121,139 @@ def test_problems_become_rows(tmp_path, name, data, status, reason):
     assert row.status == status and reason in row.error
 
 
+# Encodings the tool reads without being told: each must give the same text.
+READABLE = [
+    ("utf-16 little-endian with BOM", SENTENCE.encode("utf-16-le"), b"\xff\xfe", "utf-16"),
+    ("utf-16 big-endian with BOM", SENTENCE.encode("utf-16-be"), b"\xfe\xff", "utf-16"),
+    ("utf-32 with BOM", SENTENCE.encode("utf-32"), b"", "utf-32"),
+    ("utf-16 little-endian without BOM", SENTENCE.encode("utf-16-le"), b"", "utf-16-le"),
+    ("utf-16 big-endian without BOM", SENTENCE.encode("utf-16-be"), b"", "utf-16-be"),
+    ("cp1252 without any UTF-8 sequence", (SENTENCE + "“€5m”").encode("cp1252"), b"", "cp1252"),
+]
+
+
+@pytest.mark.parametrize("name,body,bom,encoding", READABLE, ids=[r[0] for r in READABLE])
+def test_readable_encodings(tmp_path, name, body, bom, encoding):
+    [article] = read_all(tmp_path, "a.txt", bom + body)
+    assert article.status == "ok" and article.encoding == encoding
+    assert article.text.startswith(SENTENCE.strip())
+
+
 def test_hidden_files_are_not_articles(tmp_path):
     (tmp_path / ".gold").mkdir()
     (tmp_path / ".gold" / "x.yaml").write_text("[]")
     (tmp_path / ".DS_Store").write_bytes(b"\x00\x01")
     (tmp_path / "a.txt").write_text("Acme.")
     assert [i.doc_id for i in iter_inputs([tmp_path])] == ["a.txt"]
+
+
+# Entries of a folder that are not regular files, or cannot be read: each is a
+# row that says what it is, and the walk goes on to the article beside it.
+def _link_loop(folder):
+    os.symlink("loop.txt", folder / "loop.txt")
+
+
+def _two_link_loop(folder):
+    os.symlink("b.txt", folder / "a.txt")
+    os.symlink("a.txt", folder / "b.txt")
+
+
+def _broken_link(folder):
+    os.symlink("gone.txt", folder / "dangling.txt")
+
+
+def _link_to_parent_folder(folder):
+    (folder / "sub").mkdir()
+    os.symlink("..", folder / "sub" / "up")
+
+
+def _fifo(folder):
+    os.mkfifo(folder / "feed.txt")
+
+
+ENTRIES = [
+    ("symlink to itself", _link_loop, "loop.txt", "error", "symbolic link loop"),
+    ("two symlinks to each other", _two_link_loop, "a.txt", "error", "symbolic link loop"),
+    ("broken symlink", _broken_link, "dangling.txt", "error", "broken symbolic link"),
+    ("symlink to a parent folder", _link_to_parent_folder, "sub/up", "skipped", "symbolic link to a folder"),
+    ("named pipe", _fifo, "feed.txt", "skipped", "named pipe"),
+]
+
+
+@pytest.mark.timeout(30)  # a pipe opened for a blocking read would hang here
+@pytest.mark.parametrize("name,make,doc_id,status,reason", ENTRIES, ids=[e[0] for e in ENTRIES])
+def test_entries_that_are_not_files(tmp_path, name, make, doc_id, status, reason):
+    make(tmp_path)
+    (tmp_path / "z-article.txt").write_text(SENTENCE, encoding="utf-8")
+    items = {item.doc_id: item for item in iter_inputs([tmp_path])}
+    assert items[doc_id].status == status and reason in items[doc_id].error
+    assert items["z-article.txt"].status == "ok"
+
+
+def test_a_device_given_by_name_is_skipped():
+    [row] = iter_inputs(["/dev/null"])
+    assert (row.status, row.error) == ("skipped", "not a regular file (a device)")
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    locked = tmp_path / "locked.txt"
+    locked.write_text(SENTENCE, encoding="utf-8")
+    (tmp_path / "open.txt").write_text(SENTENCE, encoding="utf-8")
+    real_open = os.open
+
+    def refuse(path, *args, **kwargs):  # root reads any file, so the refusal is simulated
+        if os.fspath(path) == str(locked):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    rows = {item.doc_id: item for item in iter_inputs([tmp_path])}
+    assert (rows["locked.txt"].status, rows["locked.txt"].error) == ("error", "permission denied")
+    assert rows["open.txt"].status == "ok"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file_by_its_mode(tmp_path):
+    locked = tmp_path / "locked.txt"
+    locked.write_text(SENTENCE, encoding="utf-8")
+    locked.chmod(0)
+    [row] = iter_inputs([tmp_path])
+    assert (row.status, row.error) == ("error", "permission denied")
+
+
+def test_unlistable_folder(tmp_path, monkeypatch):
+    (tmp_path / "closed").mkdir()
+    (tmp_path / "closed" / "a.txt").write_text(SENTENCE, encoding="utf-8")
+    (tmp_path / "open.txt").write_text(SENTENCE, encoding="utf-8")
+    real_scandir = os.scandir
+
+    def refuse(path="."):
+        if os.fspath(path).endswith("closed"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    rows = {item.doc_id: item for item in iter_inputs([tmp_path])}
+    assert rows["closed/"].status == "error" and rows["closed/"].error == "cannot list the folder: permission denied"
+    assert rows["open.txt"].status == "ok"
+
+
+def test_deep_tree(tmp_path):
+    # Deeper than Python's recursion limit: the walk must not recurse.
+    depth = 1500
+    deepest = tmp_path
+    for _ in range(depth):  # mkdir(parents=True) recurses once per level
+        deepest = deepest / "d"
+        deepest.mkdir()
+    (deepest / "a.txt").write_text(SENTENCE, encoding="utf-8")
+    (tmp_path / "top.txt").write_text(SENTENCE, encoding="utf-8")
+    items = list(iter_inputs([tmp_path]))
+    assert [i.doc_id for i in items] == ["top.txt", "d/" * depth + "a.txt"]
+    assert all(i.status == "ok" for i in items)
+
+
+def test_walk_order_is_files_then_subfolders_by_name(tmp_path):
+    for relative in ("b/2.txt", "b/1.txt", "a/x/3.txt", "a/4.txt", "5.txt", "c.txt"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(SENTENCE, encoding="utf-8")
+    assert [i.doc_id for i in iter_inputs([tmp_path])] == ["5.txt", "c.txt", "a/4.txt", "a/x/3.txt", "b/1.txt", "b/2.txt"]
