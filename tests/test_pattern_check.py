@@ -69,3 +69,35 @@ def test_run_refuses_invalid_patterns_before_reading_articles(tmp_path):
     assert f"{mine / 'companies.jsonl'}:1: invalid JSON" in result.output
     assert "no article was read" in result.output
     assert not out.exists()
+
+
+def test_patterns_are_read_as_json_and_never_run(tmp_path):
+    """Files that would run code if the loader trusted them: a Python module, a
+    pickle and a YAML object tag. None runs; the one in a file the tool reads
+    is reported as invalid JSON, the others are not read at all."""
+    import pickle
+
+    marker = tmp_path / "ran"
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "companies.py").write_text(f"open({str(marker)!r}, 'w').write('x')\n", encoding="utf-8")
+
+    class Plant:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    (mine / "companies.pkl").write_bytes(pickle.dumps(Plant()))
+    (mine / "chips.jsonl").write_text(f"!!python/object/apply:os.system ['touch {marker}']\n", encoding="utf-8")
+    (mine / "companies.jsonl").write_text('{"label": "ORG", "pattern": "Quorra", "id": "Quorra"}\n', encoding="utf-8")
+    articles = tmp_path / "in"
+    articles.mkdir()
+    (articles / "a.txt").write_text("Quorra raised $5 million.", encoding="utf-8")
+    runner = CliRunner()
+    validated = runner.invoke(main, ["patterns", "validate", str(mine)])
+    assert validated.exit_code == 2 and f"{mine / 'chips.jsonl'}:1: invalid JSON" in validated.output
+    ran = runner.invoke(main, ["run", str(articles), "-o", str(tmp_path / "out"), "--patterns", str(mine)])
+    assert ran.exit_code == 2
+    (mine / "chips.jsonl").unlink()
+    ran = runner.invoke(main, ["run", str(articles), "-o", str(tmp_path / "out"), "--patterns", str(mine)])
+    assert ran.exit_code == 0, ran.output
+    assert not marker.exists()
