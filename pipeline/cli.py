@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -18,7 +19,25 @@ source_option = click.option("--source", "sources", multiple=True, metavar="NAME
                                   "see `infra-extract patterns sources`).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineErrors(click.Group):
+    """A command that fails on an error nobody foresaw prints one line, not a
+    traceback, and exits with EXIT_STOPPED. INFRA_EXTRACT_TRACEBACK=1 shows
+    the traceback, for a bug report."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            if os.environ.get("INFRA_EXTRACT_TRACEBACK"):
+                raise
+            click.echo(f"error: stopped on an unexpected error ({type(exc).__name__}: {exc}); set "
+                       "INFRA_EXTRACT_TRACEBACK=1 to see where, and please report it", err=True)
+            ctx.exit(EXIT_STOPPED)
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="infra-extract")
 def main() -> None:
     """Turn AI-infrastructure news into analyst tables."""
@@ -96,10 +115,6 @@ def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs:
     except OSError as exc:  # OUTDIR cannot be written (full disk, permissions)
         click.echo(f"error: {outdir}: cannot write the tables ({exc.strerror or exc}); "
                    "the previous tables are untouched", err=True)
-        sys.exit(EXIT_STOPPED)
-    except Exception as exc:  # a bug: one line for the user, not a traceback; the manifest keeps finished work
-        click.echo(f"error: the run stopped on an unexpected error ({type(exc).__name__}: {exc}); "
-                   "the previous tables are untouched and a re-run resumes. Please report it.", err=True)
         sys.exit(EXIT_STOPPED)
     finally:
         runner.close()

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.chunking import text_pieces
-from pipeline.cli import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, main
+from pipeline.cli import EXIT_OK, EXIT_PARTIAL, EXIT_STOPPED, EXIT_USAGE, main
 from pipeline.extract import extract, process_files
 from pipeline.ingest import FileTask
 from pipeline.manifest import MANIFEST_NAME
@@ -227,3 +227,17 @@ def test_nothing_is_written_outside_outdir(tmp_path):
     assert not outside.exists() and not (out / "deals.csv").is_symlink()
     before = {p.name for p in tmp_path.iterdir()}
     assert before == {"in", "out"}
+
+
+def test_an_unforeseen_error_is_one_line_not_a_traceback(tmp_path, monkeypatch):
+    import pipeline.batch
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something nobody foresaw")
+
+    monkeypatch.setattr(pipeline.batch, "run_batch", broken)
+    (tmp_path / "a.txt").write_text(DEAL, encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), "-w", "1"])
+    assert result.exit_code == EXIT_STOPPED
+    assert result.stderr.strip().count("\n") == 0 and "something nobody foresaw" in result.stderr
+    assert "Traceback" not in result.output
