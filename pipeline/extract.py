@@ -43,7 +43,7 @@ def process_files(nlp: Language, tasks: Iterable[FileTask]) -> list[FileRows]:
     spaCy's memory zone frees the strings each batch adds, so a long run's
     string store does not grow with the corpus.
     """
-    parsed = [list(parse_file(task.data, task.path, task.doc_id)) for task in tasks]
+    parsed = [_parsed(task) for task in tasks]
     articles = [item for items in parsed for item in items if isinstance(item, Article)]
     with nlp.memory_zone():
         article_rows = rows_of_articles(nlp, articles)
@@ -65,6 +65,15 @@ def process_files(nlp: Language, tasks: Iterable[FileTask]) -> list[FileRows]:
                 rows[name].extend(table_rows)
         results.append(rows)
     return results
+
+
+def _parsed(task: FileTask) -> list[Article | DocumentRow]:
+    """The articles of one file; a reader that fails in a way nobody foresaw costs that file only."""
+    try:
+        return list(parse_file(task.data, task.path, task.doc_id))
+    except Exception as exc:
+        return [DocumentRow(doc_id=task.doc_id, path=task.path, status="error",
+                            error=f"could not be read ({type(exc).__name__}: {exc})")]
 
 
 def rows_of_articles(nlp: Language, articles: list[Article]) -> list[dict[str, list[dict]] | str]:

@@ -367,14 +367,18 @@ def parse_file(data: bytes, shown: str, doc_id: str) -> Iterator[Article | Docum
 
 
 def read_jsonl_articles(text: str, doc_id: str, shown: str, encoding: str) -> Iterator[Article | DocumentRow]:
+    records = 0
     for line_number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        records += 1
         try:
             record = json.loads(line)
-        except json.JSONDecodeError as exc:
+        except (ValueError, RecursionError) as exc:  # also nesting too deep, integers too long
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else (
+                "nested too deeply" if isinstance(exc, RecursionError) else str(exc))
             yield DocumentRow(doc_id=f"{doc_id}#{line_number}", path=shown, status="error", encoding=encoding,
-                              error=f"line {line_number}: invalid JSON ({exc.msg})")
+                              error=f"line {line_number}: invalid JSON ({reason})")
             continue
         if not isinstance(record, dict):
             yield DocumentRow(doc_id=f"{doc_id}#{line_number}", path=shown, status="error", encoding=encoding,
@@ -388,6 +392,8 @@ def read_jsonl_articles(text: str, doc_id: str, shown: str, encoding: str) -> It
                               error=f"line {line_number}: no text (expected one of the keys {', '.join(TEXT_KEYS)})")
             continue
         yield _article(rid, shown, body, record, encoding)
+    if not records:
+        yield DocumentRow(doc_id=doc_id, path=shown, status="skipped", encoding=encoding, error="empty file (no records)")
 
 
 # Plain words for the errors reading a file or a folder can meet.

@@ -10,6 +10,8 @@ text silently never matches.
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.symbols import ORTH
 from spacy.util import compile_suffix_regex
@@ -20,6 +22,12 @@ SPECIAL_CASES = ["No.", "Nos.", "approx.", "est.", "vs.", "Jr.", "Sr.", "St."]
 
 # A full stop after a number with an upper-case unit or part suffix.
 UNIT_STOPS = [r"(?<=\d[A-Z])\.", r"(?<=\d[A-Z]{2})\.", r"(?<=\d[A-Z]{3})\."]
+
+# A run without spaces this long is no word of news (a data blob, a line of
+# "$" signs) and is kept as one token. spaCy strips affixes one character at a
+# time and searches the whole rest of the run each time, so such a run would
+# take time growing with the square of its length: 100,000 "$" take hours.
+LONG_RUN = r"(?s).{500,}\Z"
 
 
 def customize_tokenizer(nlp: Language) -> None:
@@ -34,5 +42,6 @@ def customize_tokenizer(nlp: Language) -> None:
     # "U.S." whole; "$5B.", "750W." and "MI300X." end sentences all the same.
     suffixes = [*nlp.Defaults.suffixes, *UNIT_STOPS]
     tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    tokenizer.token_match = re.compile(LONG_RUN).match
     for case in SPECIAL_CASES:
         tokenizer.add_special_case(case, [{ORTH: case}])

@@ -241,3 +241,20 @@ def test_an_unforeseen_error_is_one_line_not_a_traceback(tmp_path, monkeypatch):
     assert result.exit_code == EXIT_STOPPED
     assert result.stderr.strip().count("\n") == 0 and "something nobody foresaw" in result.stderr
     assert "Traceback" not in result.output
+
+
+PATHOLOGICAL_FILES = [
+    ("digits-100k.txt", "1" * 100_000),
+    ("dollars-100k.txt", "$" * 100_000),
+    ("euros-then-a-deal.txt", "€" * 100_000 + " " + DEAL),
+    ("word-1mib.txt", "a" * 1_048_576),  # over spaCy's max_length, and nowhere to cut but the limit
+]
+
+
+@pytest.mark.timeout(120)  # a hang guard, not a speed measurement
+def test_pathological_files_finish(tmp_path, nlp):
+    for name, text in PATHOLOGICAL_FILES:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    tables, summary = extract(nlp, [tmp_path])
+    assert (summary.read, summary.failed) == (len(PATHOLOGICAL_FILES), 0)
+    assert [(d["doc_id"], d["amount"]) for d in tables.rows["deals"]] == [("euros-then-a-deal.txt", 40_000_000)]

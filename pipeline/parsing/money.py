@@ -17,6 +17,7 @@ from pipeline.parsing.numbers import (
     NumberGrammar,
     alternation,
     as_number,
+    fold,
     multiplier_value,
     number_grammar,
     number_value,
@@ -129,7 +130,7 @@ class MoneyGrammar:
 
 
 def _norm(form: str) -> str:
-    return re.sub(r"\s+", "", form).lower()
+    return fold(re.sub(r"\s+", "", form))
 
 
 def _form_regex(form: str) -> str:
@@ -259,7 +260,7 @@ def find_money(text: str, knowledge: Knowledge | None = None) -> list[MoneyMatch
         qualifier = "exact"
         q = g.qualifier_before.search(before)
         if q:
-            qualifier = g.qualifier_unit[" ".join(q.group("q").lower().split())]
+            qualifier = g.qualifier_unit[" ".join(fold(q.group("q")).split())]
         results.append(MoneyMatch(first.start, end, Money(value=as_number(low), unit=first.unit,
                                                           qualifier=qualifier)))
         i += 1

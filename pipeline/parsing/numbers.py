@@ -19,6 +19,21 @@ from pipeline.knowledge import Knowledge, default_knowledge
 DIGITS = r"(?:\d{1,15}(?:,\d{2,3}){0,8}(?:\.\d{1,12})?|\.\d{1,12})"
 
 
+# Python's case-insensitive regex matching takes these letters for "i", "i"
+# and "s", but str.lower() keeps them apart: a word matched with them is
+# looked up by its folded form, or the lookup fails.
+CASE_FOLDS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+
+
+def fold(text: str) -> str:
+    """The key a word matched case-insensitively is looked up by.
+
+    >>> fold("Bıllion"), fold("SERİES"), fold("ſeries")
+    ('billion', 'series', 'series')
+    """
+    return text.translate(CASE_FOLDS).lower()
+
+
 def alternation(words) -> str:
     """Regex alternation of literal words, longest first so "mn" wins over "m"."""
     unique = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
@@ -68,7 +83,7 @@ def number_value(text: str, grammar: NumberGrammar | None = None) -> Decimal | N
     True
     """
     g = grammar or number_grammar()
-    cleaned = " ".join(text.lower().replace("-", " ").split())
+    cleaned = " ".join(fold(text).replace("-", " ").split())
     if not cleaned:
         return None
     if cleaned[0].isdigit() or cleaned[0] == ".":
@@ -104,7 +119,7 @@ def multiplier_value(text: str | None, grammar: NumberGrammar | None = None) -> 
     if not text:
         return Decimal(1)
     g = grammar or number_grammar()
-    return Decimal(str(g.multipliers[text.lower()]))
+    return Decimal(str(g.multipliers[fold(text)]))
 
 
 def as_number(value: Decimal) -> float:

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from pipeline.knowledge import Knowledge, default_knowledge
-from pipeline.parsing.numbers import alternation
+from pipeline.parsing.numbers import alternation, fold
 
 # Newsletter shorthand: "$30M A, Sequoia lead", "$87M B @ $1.1B post": a round letter right after the amount.
 SHORT_ROUND = re.compile(r"(?:[$€£¥]|\b[A-Z]{3}\s?)[\d.,]+\s?(?:[KMB]|bn|mn|m|k)\s([A-H])(?=[\s,.;]|$)")
@@ -43,7 +43,7 @@ def find_round(text: str, knowledge: Knowledge | None = None) -> str | None:
     pattern, names = round_grammar(knowledge or default_knowledge())
     m = pattern.search(text) if pattern else None
     if m:
-        return names[" ".join(m.group(0).lower().split())]
+        return names[" ".join(fold(m.group(0)).split())]
     short = SHORT_ROUND.search(text)
     if short and f"series_{short.group(1).lower()}" in names.values():
         return f"series_{short.group(1).lower()}"

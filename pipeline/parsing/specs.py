@@ -12,7 +12,8 @@ from decimal import Decimal
 from functools import lru_cache
 
 from pipeline.knowledge import Knowledge, default_knowledge
-from pipeline.parsing.numbers import DIGITS, alternation, as_number, multiplier_value, number_grammar, number_value
+from pipeline.parsing.numbers import (DIGITS, alternation, as_number, fold, multiplier_value, number_grammar,
+                                      number_value)
 from pipeline.records import Spec
 
 # Characters around a token count that may say what the tokens are.
@@ -108,7 +109,7 @@ def find_specs(text: str, knowledge: Knowledge | None = None) -> list[SpecMatch]
     g = spec_grammar(knowledge)
     found: list[SpecMatch] = []
     for m in g.pattern.finditer(text):
-        record = g.units[re.sub(r"\s+", " ", m.group("unit").lower())]
+        record = g.units[re.sub(r"\s+", " ", fold(m.group("unit")))]
         number = number_value(m.group("num"), g.numbers)
         if number is None:
             continue
@@ -128,7 +129,7 @@ def find_specs(text: str, knowledge: Knowledge | None = None) -> list[SpecMatch]
         qualifier = "exact"
         q = g.qualifier_before.search(text[max(0, m.start() - 30) : m.start()])
         if q:
-            qualifier = g.qualifier_unit[" ".join(q.group("q").lower().split())]
+            qualifier = g.qualifier_unit[" ".join(fold(q.group("q")).split())]
         spec = Spec(attribute=attribute, value=as_number(value), unit=unit, qualifier=qualifier, precision=precision)
         found.append(SpecMatch(m.start(), m.end(), spec))
     found.extend(_labelled_specs(text, g, found))
@@ -142,7 +143,7 @@ def _labelled_specs(text: str, g: SpecGrammar, found: list[SpecMatch]) -> list[S
     for m in g.labelled.finditer(text):
         if any(f.start < m.end() and m.start("num") < f.end for f in found):
             continue  # "Memory: 216GB" already read with its unit
-        record = g.labels[" ".join(m.group("label").lower().split())]
+        record = g.labels[" ".join(fold(m.group("label")).split())]
         number = number_value(m.group("num"), g.numbers)
         if number is None:
             continue
