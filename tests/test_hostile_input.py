@@ -15,7 +15,7 @@ from pipeline.chunking import text_pieces
 from pipeline.cli import EXIT_OK, EXIT_PARTIAL, EXIT_STOPPED, EXIT_USAGE, main
 from pipeline.extract import extract, process_files
 from pipeline.ingest import FileTask
-from pipeline.manifest import MANIFEST_NAME
+from pipeline.manifest import LOCK_NAME, MANIFEST_NAME
 from pipeline.records import TABLE_COLUMNS
 from pipeline.tables import csv_frame, neutralise_cell, read_table, restore_cell
 
@@ -213,20 +213,26 @@ def test_a_new_or_empty_outdir_is_accepted(tmp_path, setup):
     assert result.exit_code == EXIT_OK, result.output
 
 
-def test_nothing_is_written_outside_outdir(tmp_path):
+# A link planted in OUTDIR where the tool writes: a table is replaced (the link
+# goes, its target is untouched); the manifest and the lock are refused.
+PLANTED = [("deals.csv", EXIT_OK), (MANIFEST_NAME, EXIT_USAGE), (LOCK_NAME, EXIT_USAGE)]
+
+
+@pytest.mark.parametrize("name,status", PLANTED, ids=[p[0] for p in PLANTED])
+def test_nothing_is_written_outside_outdir(tmp_path, name, status):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.txt").write_text(DEAL, encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
-    (out / MANIFEST_NAME).write_bytes(b"")  # an earlier run's folder
-    outside = tmp_path / "outside.csv"
-    os.symlink(outside, out / "deals.csv")  # a link planted where a table goes
+    outside = tmp_path / "outside"
+    os.symlink(outside, out / name)
+    if name != MANIFEST_NAME:
+        (out / MANIFEST_NAME).write_bytes(b"")  # an earlier run's folder
     result = CliRunner().invoke(main, ["run", str(folder), "-o", str(out), "--workers", "1"])
-    assert result.exit_code == EXIT_OK, result.output
-    assert not outside.exists() and not (out / "deals.csv").is_symlink()
-    before = {p.name for p in tmp_path.iterdir()}
-    assert before == {"in", "out"}
+    assert result.exit_code == status, result.output
+    assert not outside.exists()
+    assert {p.name for p in tmp_path.iterdir()} == {"in", "out"}
 
 
 def test_an_unforeseen_error_is_one_line_not_a_traceback(tmp_path, monkeypatch):
