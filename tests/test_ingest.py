@@ -241,13 +241,22 @@ def test_unlistable_folder(tmp_path, monkeypatch):
 def test_deep_tree(tmp_path):
     # Deeper than Python's recursion limit: the walk must not recurse.
     depth = 1500
+    levels = []
     deepest = tmp_path
     for _ in range(depth):  # mkdir(parents=True) recurses once per level
         deepest = deepest / "d"
         deepest.mkdir()
+        levels.append(deepest)
     (deepest / "a.txt").write_text(SENTENCE, encoding="utf-8")
     (tmp_path / "top.txt").write_text(SENTENCE, encoding="utf-8")
-    items = list(iter_inputs([tmp_path]))
+    try:
+        items = list(iter_inputs([tmp_path]))
+    finally:
+        # pytest removes old temporary folders with shutil.rmtree, which
+        # recurses once per level too: take the tree down from the bottom.
+        (deepest / "a.txt").unlink()
+        for level in reversed(levels):
+            level.rmdir()
     assert [i.doc_id for i in items] == ["top.txt", "d/" * depth + "a.txt"]
     assert all(i.status == "ok" for i in items)
 
