@@ -264,11 +264,3 @@ def remove_stale_temps(outdir: Path) -> None:
     """Temporary tables left by a run that was killed before it could rename them."""
     for stale in outdir.glob(f"{TEMP_PREFIX}*.tmp"):
         stale.unlink(missing_ok=True)
-
-
-def write_tables(tables: Tables, outdir: Path) -> dict[str, Path]:
-    """Write in-memory tables as CSV files in ``outdir``, each replaced atomically."""
-    with TableWriter(outdir) as writer:
-        for name in TABLE_COLUMNS:
-            writer.add(name, tables.rows[name])
-        return writer.commit()
