@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 from spacy.tokens import Doc
 
-from pipeline.records import (TABLE_COLUMNS, TEXT_COLUMNS, ChipRow, CompanyRow, DealRow, DocumentRow, MentionRow, SpecRow)
+from pipeline.records import (TABLE_COLUMNS, TABLES, TEXT_COLUMNS, ChipRow, CompanyRow, DealRow, DocumentRow,
+                              MentionRow, Record, SpecRow)
 
 # Numbers are written without a trailing ".0" and without exponent up to 1e15.
 FLOAT_FORMAT = "%.15g"
@@ -94,10 +95,31 @@ class Tables:
         self.rows["companies"] = index.rows()
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        return {name: pd.DataFrame(self.rows[name], columns=list(cols)) for name, cols in TABLE_COLUMNS.items()}
+        return {name: self.frame(name) for name in TABLE_COLUMNS}
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """One table as a DataFrame, with the columns of its CSV file."""
+        return pd.DataFrame(self.rows[_table(name)], columns=list(TABLE_COLUMNS[name]))
+
+    def records(self, name: str) -> list[Record]:
+        """One table as its pydantic records (``DealRow``, ``ChipRow``, ...)."""
+        model = TABLES[_table(name)]
+        return [model(**row) for row in self.rows[name]]
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        # tables.deals, tables.companies, ...: each table as a DataFrame.
+        if name in TABLE_COLUMNS:
+            return self.frame(name)
+        raise AttributeError(f"{type(self).__name__!r} has no attribute {name!r}; tables: {', '.join(TABLE_COLUMNS)}")
 
     def counts(self) -> dict[str, int]:
         return {name: len(rows) for name, rows in self.rows.items()}
+
+
+def _table(name: str) -> str:
+    if name not in TABLE_COLUMNS:
+        raise KeyError(f"no table {name!r}; tables: {', '.join(TABLE_COLUMNS)}")
+    return name
 
 
 class CompanyIndex:

@@ -88,3 +88,27 @@ def test_without_the_folder_the_new_rows_are_absent(tmp_path, monkeypatch):
     assert result.exit_code == 0
     assert "Quillfeather" not in (tmp_path / "out" / "deals.csv").read_text(encoding="utf-8")
     assert "Quillfeather" not in (tmp_path / "out" / "chips.csv").read_text(encoding="utf-8")
+
+
+def python_blocks(markdown: str, section: str) -> list[str]:
+    tokens = MarkdownIt().parse(markdown)
+    blocks, inside = [], False
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h2":
+            inside = tokens[i + 1].content == section
+        elif inside and token.type == "fence" and token.info.strip() == "python":
+            blocks.append(token.content)
+    return blocks
+
+
+API_EXAMPLES = python_blocks((ROOT / "README.md").read_text(encoding="utf-8"), "Python API")
+
+
+@pytest.mark.parametrize("code", API_EXAMPLES, ids=[f"example-{i + 1}" for i in range(len(API_EXAMPLES))])
+def test_python_api_examples_run(code, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, "README.md", "exec"), {})
+
+
+def test_the_python_api_section_has_examples():
+    assert len(API_EXAMPLES) >= 2
