@@ -25,6 +25,7 @@ from pipeline.engines import Engine
 from pipeline.extract import BATCH_SIZE, Summary
 from pipeline.ingest import FileTask, iter_files, read_task
 from pipeline.manifest import Manifest, check_outdir, content_hash
+from pipeline.merge import DealMerger
 from pipeline.records import DocumentRow
 from pipeline.tables import CompanyIndex, TableWriter, empty_file_rows, remove_stale_temps
 
@@ -112,13 +113,16 @@ class _Batch(list):
 def _write_tables(file_rows: Iterable[dict], outdir: Path):
     summary = Summary()
     companies = CompanyIndex()
+    deals = DealMerger()
     with TableWriter(outdir) as writer:
         for rows in file_rows:
             writer.add_file(rows)
             companies.add(rows)
+            deals.add(rows)
             for document in rows["documents"]:
                 summary.count(document)
         writer.add("companies", companies.rows())
+        writer.add("deals_merged", deals.rows())
         counts = dict(writer.counts)
         written = writer.commit()
     return summary, counts, written

@@ -16,6 +16,8 @@ DealType = Literal["equity_round", "debt", "acquisition", "investment", "ipo"]
 DealStatus = Literal["closed", "announced", "seeking", "talks"]
 DocStatus = Literal["ok", "skipped", "error"]
 
+# Lists inside a cell (investors, aliases, doc_ids) are joined with this.
+LIST_SEPARATOR = ";"
 LABELS = ("ORG", "MONEY", "PERSON", "GPE", "CHIP", "MODEL", "SPEC")
 
 
@@ -96,6 +98,33 @@ class DealRow(Record):
     end_char: int
 
 
+class MergedDealRow(Record):
+    """One real-world deal, merged from the reports of it in several documents."""
+
+    deal_id: str
+    company: str
+    deal_type: DealType
+    round: str | None = None
+    amount: float | None = None
+    currency: str | None = None
+    amount_qualifier: Qualifier | None = None
+    amount_max: float | None = None
+    valuation: float | None = None
+    investors: str = ""
+    lead_investors: str = ""
+    target: str | None = None
+    status: DealStatus = "closed"
+    first_published: str | None = None
+    last_published: str | None = None
+    n_documents: int
+    doc_ids: str
+    conflicts: str = ""
+    evidence: str
+    evidence_doc_id: str
+    start_char: int
+    end_char: int
+
+
 class ChipRow(Record):
     doc_id: str
     chip: str
@@ -137,6 +166,7 @@ TABLES: dict[str, type[Record]] = {
     "mentions": MentionRow,
     "companies": CompanyRow,
     "deals": DealRow,
+    "deals_merged": MergedDealRow,
     "chips": ChipRow,
     "specs": SpecRow,
 }

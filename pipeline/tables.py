@@ -1,4 +1,4 @@
-"""From processed documents to the six tables, and from tables to files."""
+"""From processed documents to the seven tables, and from tables to files."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from pathlib import Path
 import pandas as pd
 from spacy.tokens import Doc
 
-from pipeline.records import (TABLE_COLUMNS, TABLES, TEXT_COLUMNS, ChipRow, CompanyRow, DealRow, DocumentRow,
-                              MentionRow, Record, SpecRow)
+from pipeline.merge import DealMerger
+from pipeline.records import (LIST_SEPARATOR, TABLE_COLUMNS, TABLES, TEXT_COLUMNS, ChipRow, CompanyRow, DealRow,
+                              DocumentRow, MentionRow, Record, SpecRow)
 
 # Numbers are written without a trailing ".0" and without exponent up to 1e15.
 FLOAT_FORMAT = "%.15g"
@@ -24,7 +25,6 @@ CSV_ENCODING = "utf-8-sig"
 # more quote in front: the spreadsheet shows it as text, and
 # :func:`restore_cell` gives the exact text back.
 FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
-LIST_SEPARATOR = ";"
 DEAL_ROLES = {
     "equity_round": ("raiser", "investor"),
     "debt": ("borrower", "lender"),
@@ -77,7 +77,7 @@ def empty_file_rows() -> FileRows:
 
 @dataclass
 class Tables:
-    """All six tables in memory: for one text, a notebook or a test. Batch runs
+    """All seven tables in memory: for one text, a notebook or a test. Batch runs
     stream through :class:`TableWriter` instead."""
 
     rows: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in TABLE_COLUMNS})
@@ -93,6 +93,9 @@ class Tables:
         index = CompanyIndex()
         index.add(self.rows)
         self.rows["companies"] = index.rows()
+        merger = DealMerger()
+        merger.add(self.rows)
+        self.rows["deals_merged"] = merger.rows()
 
     def frames(self) -> dict[str, pd.DataFrame]:
         return {name: self.frame(name) for name in TABLE_COLUMNS}
