@@ -47,7 +47,8 @@ class RunResult:
 
 def run_batch(inputs: Iterable[str | Path], outdir: Path, engine: Engine, fingerprint: str,
               on_problem: Callable[[DocumentRow], None] = lambda row: None,
-              batch_size: int = BATCH_SIZE, rebuild: bool = False, force: bool = False) -> RunResult:
+              batch_size: int = BATCH_SIZE, rebuild: bool = False, force: bool = False,
+              formats: tuple[str, ...] = ("csv",), warn: Callable[[str], None] = lambda message: None) -> RunResult:
     """Process ``inputs`` into the tables in ``outdir``; see the module docstring.
 
     Raises :class:`ManifestError` before anything is written when ``outdir``
@@ -67,7 +68,7 @@ def run_batch(inputs: Iterable[str | Path], outdir: Path, engine: Engine, finger
                         on_problem(DocumentRow(**document))
             manifest.store(entries)
         manifest.forget_unseen()
-        summary, counts, written = _write_tables(manifest.rows(), outdir)
+        summary, counts, written = _write_tables(manifest.rows(), outdir, formats, warn)
         return RunResult(summary=summary, counts=counts, files=dict(manifest.stats), tables=written)
 
 
@@ -110,11 +111,11 @@ class _Batch(list):
         self.keys = [(position, digest) for position, digest, _ in items]
 
 
-def _write_tables(file_rows: Iterable[dict], outdir: Path):
+def _write_tables(file_rows: Iterable[dict], outdir: Path, formats: tuple[str, ...], warn: Callable[[str], None]):
     summary = Summary()
     companies = CompanyIndex()
     deals = DealMerger()
-    with TableWriter(outdir) as writer:
+    with TableWriter(outdir, formats=formats, warn=warn) as writer:
         for rows in file_rows:
             writer.add_file(rows)
             companies.add(rows)

@@ -60,11 +60,14 @@ def main() -> None:
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
               help="Files per unit of work sent to a worker (default: 32).")
 @click.option("--rebuild", is_flag=True, help="Ignore the manifest and process every file again.")
+@click.option("--format", "formats", multiple=True, metavar="FORMAT",
+              help="csv (default), parquet, xlsx (one workbook, a sheet per table) or jsonl; repeat or separate "
+                   "with commas for several (--format csv,xlsx).")
 @click.option("--force", is_flag=True,
               help="Write into an OUTDIR that exists but was not made by infra-extract (its CSV files are replaced).")
 def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs: tuple[Path, ...],
         sources: tuple[str, ...], workers: int | None, engine: str, scheduler: str | None,
-        batch_size: int | None, rebuild: bool, force: bool) -> None:
+        batch_size: int | None, rebuild: bool, formats: tuple[str, ...], force: bool) -> None:
     """Extract tables from INPUTS (files or folders; default: corpus/).
 
     Re-running into the same OUTDIR processes only new and changed files
@@ -78,6 +81,12 @@ def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs:
     from pipeline.language import ModelNotFound, PipelineSpec, load_base
     from pipeline.manifest import ManifestError
 
+    from pipeline.formats import FormatError, parse_formats
+
+    try:
+        chosen_formats = parse_formats(formats)
+    except FormatError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--format'") from None
     inputs = inputs or (Path("corpus"),)
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
@@ -105,7 +114,8 @@ def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs:
 
     try:
         result = run_batch(inputs, outdir, runner, spec.fingerprint, on_problem=report,
-                           batch_size=batch_size or BATCH_SIZE, rebuild=rebuild, force=force)
+                           batch_size=batch_size or BATCH_SIZE, rebuild=rebuild, force=force,
+                           formats=chosen_formats, warn=lambda message: click.echo(f"warning: {message}", err=True))
     except ManifestError as exc:  # not our OUTDIR, an unusable manifest, or another run on it: nothing was read
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)

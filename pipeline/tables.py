@@ -8,10 +8,12 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 from spacy.tokens import Doc
 
+from pipeline.formats import write_format
 from pipeline.merge import DealMerger
 from pipeline.records import (LIST_SEPARATOR, TABLE_COLUMNS, TABLES, TEXT_COLUMNS, ChipRow, CompanyRow, DealRow,
                               DocumentRow, MentionRow, Record, SpecRow)
@@ -220,26 +222,42 @@ os.umask(_UMASK)
 class TableWriter:
     """Streams rows into temporary files beside the tables; :meth:`commit`
     renames each into place, so a reader (or a run killed half-way) never sees
-    half a table, and the previous tables stay until the new ones are whole."""
+    half a table, and the previous tables stay until the new ones are whole.
 
-    def __init__(self, outdir: Path, chunk_rows: int = 5000) -> None:
+    The rows always stream into CSV files; the other ``formats`` (see
+    :mod:`pipeline.formats`) are made from them at commit, also as temporary
+    files first. ``warn`` hears of anything a format could not hold.
+    """
+
+    def __init__(self, outdir: Path, chunk_rows: int = 5000, formats: tuple[str, ...] = ("csv",),
+                 warn: Callable[[str], None] = lambda message: None) -> None:
         self.outdir = outdir
         self.chunk_rows = chunk_rows
+        self.formats = formats
+        self.warn = warn
         outdir.mkdir(parents=True, exist_ok=True)
         self.buffers: dict[str, list[dict]] = {name: [] for name in TABLE_COLUMNS}
         self.counts: dict[str, int] = {name: 0 for name in TABLE_COLUMNS}
-        self.temps: dict[str, Path] = {}
+        self.temps: dict[str, Path] = {}  # final file name -> its temporary file
         self.handles = {}
         try:
             for name, cols in TABLE_COLUMNS.items():
-                fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{name}.", suffix=".tmp", dir=outdir)
-                self.temps[name] = Path(tmp)
-                os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes the file private; tables are for sharing
+                fd = self._temp(f"{name}.csv")
                 self.handles[name] = os.fdopen(fd, "w", encoding=CSV_ENCODING, newline="")
                 pd.DataFrame(columns=list(cols)).to_csv(self.handles[name], index=False)
         except BaseException:
             self.abort()
             raise
+
+    def _temp(self, final: str) -> int:
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{final}.", suffix=".tmp", dir=self.outdir)
+        self.temps[final] = Path(tmp)
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes the file private; tables are for sharing
+        return fd
+
+    def _temp_path(self, final: str) -> Path:
+        os.close(self._temp(final))
+        return self.temps[final]
 
     def add(self, name: str, rows: list[dict]) -> None:
         buffer = self.buffers[name]
@@ -260,13 +278,21 @@ class TableWriter:
             buffer.clear()
 
     def commit(self) -> dict[str, Path]:
-        written = {}
+        """Finish every file, then rename all into place; returns them by file name."""
         for name in TABLE_COLUMNS:
             self._flush(name)
             self.handles[name].close()
-        for name, tmp in self.temps.items():
-            written[name] = self.outdir / f"{name}.csv"
-            os.replace(tmp, written[name])
+        csv_files = {name: self.temps[f"{name}.csv"] for name in TABLE_COLUMNS}
+        for fmt in self.formats:
+            if fmt != "csv":
+                write_format(fmt, csv_files, self._temp_path, self.warn)
+        if "csv" not in self.formats:
+            for name in TABLE_COLUMNS:
+                self.temps.pop(f"{name}.csv").unlink()
+        written = {}
+        for final, tmp in self.temps.items():
+            written[final] = self.outdir / final
+            os.replace(tmp, written[final])
         self.temps.clear()
         return written
 
