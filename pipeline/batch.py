@@ -48,17 +48,20 @@ class RunResult:
 def run_batch(inputs: Iterable[str | Path], outdir: Path, engine: Engine, fingerprint: str,
               on_problem: Callable[[DocumentRow], None] = lambda row: None,
               batch_size: int = BATCH_SIZE, rebuild: bool = False, force: bool = False,
-              formats: tuple[str, ...] = ("csv",), warn: Callable[[str], None] = lambda message: None) -> RunResult:
+              formats: tuple[str, ...] = ("csv",), warn: Callable[[str], None] = lambda message: None,
+              on_progress: Callable[[int, int], None] = lambda files, documents: None) -> RunResult:
     """Process ``inputs`` into the tables in ``outdir``; see the module docstring.
 
     Raises :class:`ManifestError` before anything is written when ``outdir``
     is not the tool's (see :func:`check_outdir`) or another run holds it.
+    ``on_progress(files, documents)`` hears of every file done: processed,
+    unchanged (no documents counted) or unreadable.
     """
     check_outdir(outdir, force)
     outdir.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(outdir)
     with Manifest.open(outdir, fingerprint, rebuild=rebuild) as manifest:
-        work = _tasks(inputs, manifest, on_problem)
+        work = _tasks(inputs, manifest, on_problem, on_progress)
         for batch, results in engine.map(_batches(work, batch_size)):
             entries = []
             for (position, digest), task, rows in zip(batch.keys, batch, results):
@@ -67,13 +70,14 @@ def run_batch(inputs: Iterable[str | Path], outdir: Path, engine: Engine, finger
                     if document["status"] != "ok":
                         on_problem(DocumentRow(**document))
             manifest.store(entries)
+            on_progress(len(batch), sum(len(rows["documents"]) for rows in results))
         manifest.forget_unseen()
         summary, counts, written = _write_tables(manifest.rows(), outdir, formats, warn)
         return RunResult(summary=summary, counts=counts, files=dict(manifest.stats), tables=written)
 
 
-def _tasks(inputs: Iterable[str | Path], manifest: Manifest,
-           on_problem: Callable[[DocumentRow], None]) -> Iterator[tuple[int, str, FileTask]]:
+def _tasks(inputs: Iterable[str | Path], manifest: Manifest, on_problem: Callable[[DocumentRow], None],
+           on_progress: Callable[[int, int], None]) -> Iterator[tuple[int, str, FileTask]]:
     """``(position, content hash, task)`` for each file that needs processing."""
     for position, item in enumerate(iter_files(inputs)):
         task = item if isinstance(item, DocumentRow) else read_task(item)
@@ -83,9 +87,12 @@ def _tasks(inputs: Iterable[str | Path], manifest: Manifest,
             rows["documents"].append(task.model_dump())
             manifest.store([(task.path, task.doc_id, None, position, rows)])
             on_problem(task)
+            on_progress(1, 1)
             continue
         digest = content_hash(task.data)
-        if not manifest.reuse(task.path, task.doc_id, digest, position):
+        if manifest.reuse(task.path, task.doc_id, digest, position):
+            on_progress(1, 0)
+        else:
             yield position, digest, task
 
 

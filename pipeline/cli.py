@@ -63,11 +63,16 @@ def main() -> None:
 @click.option("--format", "formats", multiple=True, metavar="FORMAT",
               help="csv (default), parquet, xlsx (one workbook, a sheet per table) or jsonl; repeat or separate "
                    "with commas for several (--format csv,xlsx).")
+@click.option("-q", "--quiet", is_flag=True,
+              help="No progress bar and no line per problem (documents.csv has them); only the summary and errors.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also say how the run is set up and report each batch as it finishes.")
 @click.option("--force", is_flag=True,
               help="Write into an OUTDIR that exists but was not made by infra-extract (its CSV files are replaced).")
 def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs: tuple[Path, ...],
         sources: tuple[str, ...], workers: int | None, engine: str, scheduler: str | None,
-        batch_size: int | None, rebuild: bool, formats: tuple[str, ...], force: bool) -> None:
+        batch_size: int | None, rebuild: bool, formats: tuple[str, ...], quiet: bool, verbose: bool,
+        force: bool) -> None:
     """Extract tables from INPUTS (files or folders; default: corpus/).
 
     Re-running into the same OUTDIR processes only new and changed files
@@ -87,6 +92,8 @@ def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs:
         chosen_formats = parse_formats(formats)
     except FormatError as exc:
         raise click.BadParameter(str(exc), param_hint="'--format'") from None
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose exclude each other")
     inputs = inputs or (Path("corpus"),)
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
@@ -109,13 +116,28 @@ def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
 
+    from pipeline.progress import Progress, count_files, stderr_is_terminal
+
+    shown = not quiet and stderr_is_terminal()
+    progress = Progress(count_files(inputs) if shown else None, shown)
+    if verbose:
+        progress.echo(f"run: engine {engine}, {runner.workers} worker(s), batches of {batch_size or BATCH_SIZE} "
+                      f"files, formats {', '.join(chosen_formats)}, OUTDIR {outdir}")
+
     def report(row) -> None:
-        click.echo(f"{row.status}: {row.path}: {row.error}", err=True)
+        if not quiet:
+            progress.echo(f"{row.status}: {row.path}: {row.error}")
+
+    def advance(files: int, documents: int) -> None:
+        progress.advance(files, documents)
+        if verbose and documents:
+            progress.echo(f"batch: {files} file(s), {documents} document(s) done")
 
     try:
         result = run_batch(inputs, outdir, runner, spec.fingerprint, on_problem=report,
                            batch_size=batch_size or BATCH_SIZE, rebuild=rebuild, force=force,
-                           formats=chosen_formats, warn=lambda message: click.echo(f"warning: {message}", err=True))
+                           formats=chosen_formats, warn=lambda message: progress.echo(f"warning: {message}"),
+                           on_progress=advance)
     except ManifestError as exc:  # not our OUTDIR, an unusable manifest, or another run on it: nothing was read
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -127,6 +149,7 @@ def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs:
                    "the previous tables are untouched", err=True)
         sys.exit(EXIT_STOPPED)
     finally:
+        progress.close()
         runner.close()
     click.echo(result.files_line())
     click.echo(result.summary.line(result.counts))
