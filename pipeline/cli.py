@@ -157,6 +157,54 @@ def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs:
 
 
 @main.command()
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("-o", "--output", "page", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Where to write the page (default: FILE's name + .html, in the current folder).")
+@click.option("--model", default=None, help="An installed spaCy pipeline (name or path) to use instead of blank English.")
+@click.option("--patterns", "pattern_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Extra pattern folder layered over the built-in patterns (repeatable).")
+@source_option
+def show(file: Path, page: Path | None, model: str | None, pattern_dirs: tuple[Path, ...],
+         sources: tuple[str, ...]) -> None:
+    """Write one HTML page of what was found in FILE: its text with every
+    entity highlighted, then its deals, chips and specs, each linked to its
+    sentence, and the amounts that are in no deal. Prints the page's path."""
+    from pipeline.api import pipeline_for
+    from pipeline.knowledge import PatternFileError
+    from pipeline.language import ModelNotFound
+    from pipeline.pages import show_page
+
+    try:
+        nlp = pipeline_for(model, pattern_dirs, sources)
+    except (ModelNotFound, PatternFileError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    page = page or Path(f"{file.name}.html")
+    page.write_text(show_page(file, nlp), encoding="utf-8")
+    click.echo(str(page))
+
+
+@main.command()
+@click.argument("outdir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("-o", "--output", "page", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Where to write the page (default: OUTDIR/report.html).")
+def report(outdir: Path, page: Path | None) -> None:
+    """Write one HTML summary of the run in OUTDIR: deals by size, money raised
+    per company as a chart, chips beside their specs, and the documents that
+    failed. Prints the page's path."""
+    from pipeline.pages import report_page
+
+    try:
+        html = report_page(outdir)
+    except FileNotFoundError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    page = page or outdir / "report.html"
+    page.write_text(html, encoding="utf-8")
+    click.echo(str(page))
+
+
+@main.command()
 @click.argument("gold", required=False, type=click.Path(path_type=Path, exists=True))
 @click.option("--tables", "outdir", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
               show_default=True, help="Folder holding the tables of `infra-extract run`.")
