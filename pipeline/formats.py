@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Callable, Iterable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from pipeline.records import TABLE_COLUMNS, TEXT_COLUMNS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMATS = ("csv", "parquet", "xlsx", "jsonl")
 WORKBOOK_NAME = "tables.xlsx"
@@ -48,7 +49,7 @@ def parse_formats(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in chosen) or ("csv",)
 
 
-def read_csv_table(path: Path, name: str) -> pd.DataFrame:
+def read_csv_table(path: Path, name: str) -> "pd.DataFrame":
     from pipeline.tables import read_table
 
     return read_table(path, name)
@@ -77,7 +78,7 @@ def write_format(fmt: str, csv_files: dict[str, Path], target: Callable[[str], P
         raise FormatError(f"unknown format {fmt!r}")
 
 
-def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:
+def _write_jsonl(frame: "pd.DataFrame", path: Path) -> None:
     with open(path, "w", encoding="utf-8") as handle:
         for record in frame.to_dict("records"):
             handle.write(json.dumps({k: _plain(v) for k, v in record.items()}, ensure_ascii=False) + "\n")
@@ -92,7 +93,7 @@ def _plain(value):
     return value
 
 
-def _write_workbook(frames: dict[str, pd.DataFrame], path: Path, warn: Callable[[str], None]) -> None:
+def _write_workbook(frames: dict[str, "pd.DataFrame"], path: Path, warn: Callable[[str], None]) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font

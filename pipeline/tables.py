@@ -8,15 +8,21 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-import pandas as pd
 from spacy.tokens import Doc
 
 from pipeline.formats import write_format
 from pipeline.merge import DealMerger
 from pipeline.records import (LIST_SEPARATOR, TABLE_COLUMNS, TABLES, TEXT_COLUMNS, ChipRow, CompanyRow, DealRow,
                               DocumentRow, MentionRow, Record, SpecRow)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas (and pyarrow, which pandas imports when it is installed) is imported
+# only where frames are made: worker processes, which only turn Docs into
+# rows, never pay its memory.
 
 # Numbers are written without a trailing ".0" and without exponent up to 1e15.
 FLOAT_FORMAT = "%.15g"
@@ -99,11 +105,13 @@ class Tables:
         merger.add(self.rows)
         self.rows["deals_merged"] = merger.rows()
 
-    def frames(self) -> dict[str, pd.DataFrame]:
+    def frames(self) -> dict[str, "pd.DataFrame"]:
         return {name: self.frame(name) for name in TABLE_COLUMNS}
 
-    def frame(self, name: str) -> pd.DataFrame:
+    def frame(self, name: str) -> "pd.DataFrame":
         """One table as a DataFrame, with the columns of its CSV file."""
+        import pandas as pd
+
         return pd.DataFrame(self.rows[_table(name)], columns=list(TABLE_COLUMNS[name]))
 
     def records(self, name: str) -> list[Record]:
@@ -111,7 +119,7 @@ class Tables:
         model = TABLES[_table(name)]
         return [model(**row) for row in self.rows[name]]
 
-    def __getattr__(self, name: str) -> pd.DataFrame:
+    def __getattr__(self, name: str) -> "pd.DataFrame":
         # tables.deals, tables.companies, ...: each table as a DataFrame.
         if name in TABLE_COLUMNS:
             return self.frame(name)
@@ -197,16 +205,20 @@ def restore_cell(cell):
     return cell
 
 
-def csv_frame(name: str, rows: list[dict]) -> pd.DataFrame:
+def csv_frame(name: str, rows: list[dict]) -> "pd.DataFrame":
     """Rows of table ``name`` as they go into its CSV file: text cells neutralised, numbers as they are."""
+    import pandas as pd
+
     frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS[name]))
     for column in TEXT_COLUMNS[name]:
         frame[column] = frame[column].map(neutralise_cell)
     return frame
 
 
-def read_table(path: Path, name: str) -> pd.DataFrame:
+def read_table(path: Path, name: str) -> "pd.DataFrame":
     """A CSV table written by the tool, with its text cells as they were extracted."""
+    import pandas as pd
+
     frame = pd.read_csv(path, keep_default_na=False, na_values=[""], encoding=CSV_ENCODING)
     for column in TEXT_COLUMNS[name]:
         if column in frame:
@@ -244,7 +256,7 @@ class TableWriter:
             for name, cols in TABLE_COLUMNS.items():
                 fd = self._temp(f"{name}.csv")
                 self.handles[name] = os.fdopen(fd, "w", encoding=CSV_ENCODING, newline="")
-                pd.DataFrame(columns=list(cols)).to_csv(self.handles[name], index=False)
+                csv_frame(name, []).to_csv(self.handles[name], index=False)
         except BaseException:
             self.abort()
             raise
