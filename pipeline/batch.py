@@ -27,7 +27,7 @@ from pipeline.ingest import FileTask, iter_files, read_task
 from pipeline.manifest import Manifest, check_outdir, content_hash
 from pipeline.merge import DealMerger
 from pipeline.records import DocumentRow
-from pipeline.tables import CompanyIndex, TableWriter, empty_file_rows, remove_stale_temps
+from pipeline.tables import TEMP_PREFIX, CompanyIndex, TableWriter, empty_file_rows, remove_stale_temps
 
 # A batch also closes at this many bytes, so one huge file does not travel with 31 others.
 BATCH_BYTES = 4_000_000
@@ -121,16 +121,19 @@ class _Batch(list):
 def _write_tables(file_rows: Iterable[dict], outdir: Path, formats: tuple[str, ...], warn: Callable[[str], None]):
     summary = Summary()
     companies = CompanyIndex()
-    deals = DealMerger()
-    with TableWriter(outdir, formats=formats, warn=warn) as writer:
-        for rows in file_rows:
-            writer.add_file(rows)
-            companies.add(rows)
-            deals.add(rows)
-            for document in rows["documents"]:
-                summary.count(document)
-        writer.add("companies", companies.rows())
-        writer.add("deals_merged", deals.rows())
-        counts = dict(writer.counts)
-        written = writer.commit()
+    deals = DealMerger(outdir / f"{TEMP_PREFIX}deals-merged.tmp")
+    try:
+        with TableWriter(outdir, formats=formats, warn=warn) as writer:
+            for rows in file_rows:
+                writer.add_file(rows)
+                companies.add(rows)
+                deals.add(rows)
+                for document in rows["documents"]:
+                    summary.count(document)
+            writer.add("companies", companies.rows())
+            writer.add("deals_merged", deals.rows())
+            counts = dict(writer.counts)
+            written = writer.commit()
+    finally:
+        deals.close()
     return summary, counts, written

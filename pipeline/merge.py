@@ -21,9 +21,13 @@ and lists in ``conflicts`` every field whose sources disagree.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
+from typing import Iterator
 
 from pipeline.records import LIST_SEPARATOR, MergedDealRow
 
@@ -42,11 +46,16 @@ class Report:
 
     deal: dict
     published: date | None
+    position: int = 0  # in the run, so merged deals come out in the order they were first reported
 
 
 @dataclass
 class Cluster:
     reports: list[Report] = field(default_factory=list)
+
+    @property
+    def first(self) -> int:
+        return self.reports[0].position
 
     @property
     def documents(self) -> set[str]:
@@ -87,17 +96,29 @@ def same_deal(a: Report, b: Report) -> bool:
 
 def merge_deals(reports: list[Report]) -> list[dict]:
     """The rows of deals_merged for these reports, in the order of their first report."""
-    groups: dict[tuple[str, str], list[Cluster]] = defaultdict(list)
-    ordered: list[Cluster] = []
-    for report in reports:
-        key = (report.deal["company"].casefold(), report.deal["deal_type"])
-        cluster = next((c for c in groups[key] if c.admits(report)), None)
+    groups: dict[tuple[str, str], list[Report]] = defaultdict(list)
+    for position, report in enumerate(reports):
+        groups[group_key(report.deal)].append(report)
+        report.position = position
+    clusters = sorted((c for group in groups.values() for c in clusters_of(group)), key=lambda c: c.first)
+    return [merged_row(number, cluster) for number, cluster in enumerate(clusters, start=1)]
+
+
+def group_key(deal: dict) -> tuple[str, str]:
+    """Only reports with the same key can be one deal."""
+    return deal["company"].casefold(), deal["deal_type"]
+
+
+def clusters_of(group: list[Report]) -> list[Cluster]:
+    """The deals among the reports of one group (see :func:`group_key`), in input order."""
+    clusters: list[Cluster] = []
+    for report in group:
+        cluster = next((c for c in clusters if c.admits(report)), None)
         if cluster is None:
             cluster = Cluster()
-            groups[key].append(cluster)
-            ordered.append(cluster)
+            clusters.append(cluster)
         cluster.reports.append(report)
-    return [merged_row(number, cluster) for number, cluster in enumerate(ordered, start=1)]
+    return clusters
 
 
 def merged_row(number: int, cluster: Cluster) -> dict:
@@ -122,7 +143,7 @@ def merged_row(number: int, cluster: Cluster) -> dict:
     dates = sorted(r.published for r in reports if r.published)
     evidence = max(deals, key=_filled)
     return MergedDealRow(
-        deal_id=f"D{number:05d}", company=best["company"], deal_type=best["deal_type"], round=pick("round"),
+        deal_id=deal_id(number), company=best["company"], deal_type=best["deal_type"], round=pick("round"),
         amount=best["amount"], currency=best["currency"], amount_qualifier=best["amount_qualifier"],
         amount_max=best["amount_max"], valuation=pick("valuation"),
         investors=_union(d["investors"] for d in deals), lead_investors=_union(d["lead_investors"] for d in deals),
@@ -133,6 +154,10 @@ def merged_row(number: int, cluster: Cluster) -> dict:
         conflicts="; ".join(conflicts), evidence=evidence["evidence"], evidence_doc_id=evidence["doc_id"],
         start_char=evidence["start_char"], end_char=evidence["end_char"],
     ).model_dump()
+
+
+def deal_id(number: int) -> str:
+    return f"D{number:05d}"
 
 
 def _union(lists) -> str:
@@ -170,15 +195,63 @@ def _date(value) -> date | None:
 
 
 class DealMerger:
-    """Collects the deals of a run, file by file, then merges them."""
+    """Collects the deals of a run, file by file, then merges them.
 
-    def __init__(self) -> None:
-        self.reports: list[Report] = []
+    The reports wait in a SQLite file (``path``: a temporary file in OUTDIR,
+    removed by :meth:`close`; in memory when None), so a run's memory does not
+    grow with the number of deals it finds: they are merged one group (one
+    company's deals of one type) at a time.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        if path is not None:
+            path.unlink(missing_ok=True)  # left by a run that was killed
+        self.db = sqlite3.connect(str(path) if path else ":memory:", isolation_level=None)
+        self.db.executescript("""
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            CREATE TABLE reports (position INTEGER PRIMARY KEY, company TEXT, deal_type TEXT, published TEXT,
+                                  deal TEXT);
+            CREATE TABLE merged (first INTEGER, row TEXT);
+            BEGIN;
+        """)
+        self.count = 0
 
     def add(self, rows: dict[str, list[dict]]) -> None:
-        published = {d["doc_id"]: _date(d.get("published")) for d in rows.get("documents", ())}
+        published = {d["doc_id"]: d.get("published") for d in rows.get("documents", ())}
+        entries = []
         for deal in rows.get("deals", ()):
-            self.reports.append(Report(deal, published.get(deal["doc_id"])))
+            entries.append((self.count, *group_key(deal), published.get(deal["doc_id"]), json.dumps(deal)))
+            self.count += 1
+        self.db.executemany("INSERT INTO reports VALUES (?, ?, ?, ?, ?)", entries)
 
-    def rows(self) -> list[dict]:
-        return merge_deals(self.reports)
+    def rows(self) -> Iterator[dict]:
+        """The merged deals, in the order of their first report."""
+        pending: list[tuple] = []
+        key = None
+        # Read in slices: one group (and one slice) at a time is in memory.
+        cursor = self.db.execute("SELECT position, company, deal_type, published, deal FROM reports "
+                                 "ORDER BY company, deal_type, position")
+        for row in iter(lambda: cursor.fetchmany(1000), []):
+            for position, company, deal_type, published, deal in row:
+                if (company, deal_type) != key and pending:
+                    self._merge_group(pending)
+                    pending = []
+                key = (company, deal_type)
+                pending.append((position, published, deal))
+        if pending:
+            self._merge_group(pending)
+        merged = self.db.execute("SELECT row FROM merged ORDER BY first")
+        for number, (row,) in enumerate(iter(merged.fetchone, None), start=1):
+            yield json.loads(row) | {"deal_id": deal_id(number)}
+
+    def _merge_group(self, entries: list[tuple]) -> None:
+        group = [Report(json.loads(deal), _date(published), position) for position, published, deal in entries]
+        self.db.executemany("INSERT INTO merged VALUES (?, ?)",
+                            [(c.first, json.dumps(merged_row(0, c))) for c in clusters_of(group)])
+
+    def close(self) -> None:
+        self.db.close()
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)

@@ -8,7 +8,7 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from spacy.tokens import Doc
 
@@ -103,7 +103,8 @@ class Tables:
         self.rows["companies"] = index.rows()
         merger = DealMerger()
         merger.add(self.rows)
-        self.rows["deals_merged"] = merger.rows()
+        self.rows["deals_merged"] = list(merger.rows())
+        merger.close()
 
     def frames(self) -> dict[str, "pd.DataFrame"]:
         return {name: self.frame(name) for name in TABLE_COLUMNS}
@@ -271,12 +272,13 @@ class TableWriter:
         os.close(self._temp(final))
         return self.temps[final]
 
-    def add(self, name: str, rows: list[dict]) -> None:
+    def add(self, name: str, rows: Iterable[dict]) -> None:
         buffer = self.buffers[name]
-        buffer.extend(rows)
-        self.counts[name] += len(rows)
-        if len(buffer) >= self.chunk_rows:
-            self._flush(name)
+        for row in rows:  # rows may be a stream: flushed as the buffer fills
+            buffer.append(row)
+            self.counts[name] += 1
+            if len(buffer) >= self.chunk_rows:
+                self._flush(name)
 
     def add_file(self, file_rows: dict[str, list[dict]]) -> None:
         for name, rows in file_rows.items():

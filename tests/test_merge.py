@@ -86,3 +86,17 @@ def test_tables_carry_deals_merged_with_its_columns(nlp):
     assert tuple(tables.deals_merged.columns) == TABLE_COLUMNS["deals_merged"]
     assert list(tables.deals_merged["company"]) == ["Veloxa Compute"]
     assert isinstance(tables, Tables)
+
+
+def test_the_streaming_merger_gives_what_the_pure_function_gives(tmp_path):
+    from pipeline.merge import DealMerger
+
+    pairs = [pair for _, pairs, _ in CASES for pair in pairs]
+    expected = merge_deals(reports(*pairs))
+    path = tmp_path / "merge.tmp"
+    merger = DealMerger(path)
+    for d, day in pairs:  # one file per report, each with its document row
+        merger.add({"documents": [{"doc_id": d["doc_id"], "published": day}], "deals": [d]})
+    assert list(merger.rows()) == expected
+    merger.close()
+    assert not path.exists()
