@@ -32,7 +32,7 @@ def _pipeline(model: str | None, patterns: tuple[str, ...], sources: tuple[str, 
     return make_nlp(model=model, pattern_dirs=patterns, sources=sources)
 
 
-def pipeline_for(model: str | None = None, patterns: Iterable[str | Path] = (),
+def shared_pipeline(model: str | None = None, patterns: Iterable[str | Path] = (),
                  sources: Iterable[str] = ()) -> Language:
     """The spaCy pipeline these functions use: built once per settings, then reused."""
     return _pipeline(model, tuple(str(p) for p in patterns), tuple(sources))
@@ -47,7 +47,7 @@ def extract_text(text: str, *, doc_id: str = "text", model: str | None = None,
     """
     from pipeline.extract import extract_text as extract_one
 
-    return extract_one(pipeline_for(model, patterns, sources), text, doc_id=doc_id)
+    return extract_one(shared_pipeline(model, patterns, sources), text, doc_id=doc_id)
 
 
 def extract_folder(path: str | Path, *, model: str | None = None, patterns: Iterable[str | Path] = (),
@@ -63,6 +63,6 @@ def extract_folder(path: str | Path, *, model: str | None = None, patterns: Iter
 
     if not Path(path).exists():
         raise FileNotFoundError(f"{path}: no such file or folder")
-    tables, _ = extract(pipeline_for(model, patterns, sources), [path],
+    tables, _ = extract(shared_pipeline(model, patterns, sources), [path],
                         on_problem=on_problem or (lambda row: None))
     return tables

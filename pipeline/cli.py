@@ -169,13 +169,13 @@ def show(file: Path, page: Path | None, model: str | None, pattern_dirs: tuple[P
     """Write one HTML page of what was found in FILE: its text with every
     entity highlighted, then its deals, chips and specs, each linked to its
     sentence, and the amounts that are in no deal. Prints the page's path."""
-    from pipeline.api import pipeline_for
+    from pipeline.api import shared_pipeline
     from pipeline.knowledge import PatternFileError
     from pipeline.language import ModelNotFound
     from pipeline.pages import show_page
 
     try:
-        nlp = pipeline_for(model, pattern_dirs, sources)
+        nlp = shared_pipeline(model, pattern_dirs, sources)
     except (ModelNotFound, PatternFileError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)

@@ -98,21 +98,32 @@ def rows_of_articles(nlp: Language, articles: list[Article]) -> list[dict[str, l
 def _rows(nlp: Language, articles: list[Article]) -> list[dict[str, list[dict]]]:
     """Rows per article. A text longer than a piece is processed piece by
     piece, and the offsets of its rows are moved to point into the whole text."""
-    limit = min(PIECE_CHARS, nlp.max_length)
     owners, offsets, texts = [], [], []
     for number, article in enumerate(articles):
-        for offset, piece in text_pieces(article.text, limit):
+        for offset, piece in pieces_for(nlp, article.text):
             owners.append(number)
             offsets.append(offset)
             texts.append(piece)
     found: list[dict[str, list[dict]]] = [{} for _ in articles]
     for owner, offset, doc in zip(owners, offsets, nlp.pipe(texts, batch_size=BATCH_SIZE)):
-        for name, rows in doc_rows(articles[owner].doc_id, doc).items():
-            if offset:
-                for row in rows:
-                    row["start_char"] += offset
-                    row["end_char"] += offset
+        for name, rows in piece_rows(articles[owner].doc_id, doc, offset).items():
             found[owner].setdefault(name, []).extend(rows)
+    return found
+
+
+def pieces_for(nlp: Language, text: str) -> list[tuple[int, str]]:
+    """``text`` in pieces this pipeline takes at once (see pipeline.chunking)."""
+    return text_pieces(text, min(PIECE_CHARS, nlp.max_length))
+
+
+def piece_rows(doc_id: str, doc, offset: int) -> dict[str, list[dict]]:
+    """The rows of a Doc of the piece of a text that starts at ``offset``, with offsets into the whole text."""
+    found = doc_rows(doc_id, doc)
+    if offset:
+        for rows in found.values():
+            for row in rows:
+                row["start_char"] += offset
+                row["end_char"] += offset
     return found
 
 

@@ -62,9 +62,8 @@ def _number(value) -> str:
 
 def show_page(path: Path, nlp: Language) -> str:
     """The page of one input file: each article in it (a JSONL feed has many)."""
-    from pipeline.chunking import text_pieces
+    from pipeline.extract import piece_rows, pieces_for
     from pipeline.ingest import Article, read_file
-    from pipeline.tables import doc_rows
 
     articles = []
     for number, item in enumerate(read_file(path, path.name), start=1):
@@ -75,12 +74,9 @@ def show_page(path: Path, nlp: Language) -> str:
             articles.append(view)
             continue
         sentences, rows = [], defaultdict(list)
-        for offset, piece in text_pieces(item.text, min(nlp.max_length, 200_000)):
+        for offset, piece in pieces_for(nlp, item.text):
             doc = nlp(piece)
-            for name, found in doc_rows(item.doc_id, doc).items():
-                for row in found:
-                    row["start_char"] += offset
-                    row["end_char"] += offset
+            for name, found in piece_rows(item.doc_id, doc, offset).items():
                 rows[name].extend(found)
             for sent in doc.sents:
                 ents = [{"start": e.start_char - sent.start_char, "end": e.end_char - sent.start_char,

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import pipeline
-from pipeline.api import pipeline_for
+from pipeline.api import shared_pipeline
 from pipeline.records import TABLE_COLUMNS, DealRow, DocumentRow
 
 DEAL = "Veloxa Compute raised $40 million in a Series A round led by Harbor Peak Capital."
@@ -31,7 +31,7 @@ def test_extract_folder_matches_the_files_and_reports_problems(tmp_path):
 
 
 def test_the_pipeline_is_built_once_per_setting():
-    assert pipeline_for() is pipeline_for()
+    assert shared_pipeline() is shared_pipeline()
 
 
 @pytest.mark.parametrize("call, error", [
