@@ -104,6 +104,12 @@ def merge_deals(reports: list[Report]) -> list[dict]:
     return [merged_row(number, cluster) for number, cluster in enumerate(clusters, start=1)]
 
 
+def reports_of(rows: dict[str, list[dict]]) -> list[Report]:
+    """The deals of some tables' rows, each with its document's publication date."""
+    published = {d["doc_id"]: _date(d.get("published")) for d in rows.get("documents", ())}
+    return [Report(deal, published.get(deal["doc_id"])) for deal in rows.get("deals", ())]
+
+
 def group_key(deal: dict) -> tuple[str, str]:
     """Only reports with the same key can be one deal."""
     return deal["company"].casefold(), deal["deal_type"]
@@ -195,19 +201,19 @@ def _date(value) -> date | None:
 
 
 class DealMerger:
-    """Collects the deals of a run, file by file, then merges them.
+    """Collects the deals of a run, file by file, then merges them: what
+    :func:`merge_deals` does for rows in memory, for a run of any size.
 
     The reports wait in a SQLite file (``path``: a temporary file in OUTDIR,
-    removed by :meth:`close`; in memory when None), so a run's memory does not
-    grow with the number of deals it finds: they are merged one group (one
-    company's deals of one type) at a time.
+    removed by :meth:`close`), so a run's memory does not grow with the number
+    of deals it finds: they are merged one group (one company's deals of one
+    type) at a time.
     """
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        if path is not None:
-            path.unlink(missing_ok=True)  # left by a run that was killed
-        self.db = sqlite3.connect(str(path) if path else ":memory:", isolation_level=None)
+        path.unlink(missing_ok=True)  # left by a run that was killed
+        self.db = sqlite3.connect(str(path), isolation_level=None)
         self.db.executescript("""
             PRAGMA journal_mode = OFF;
             PRAGMA synchronous = OFF;
@@ -253,5 +259,4 @@ class DealMerger:
 
     def close(self) -> None:
         self.db.close()
-        if self.path is not None:
-            self.path.unlink(missing_ok=True)
+        self.path.unlink(missing_ok=True)

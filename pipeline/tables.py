@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from spacy.tokens import Doc
 
 from pipeline.formats import write_format
-from pipeline.merge import DealMerger
+from pipeline.merge import merge_deals, reports_of
 from pipeline.records import (LIST_SEPARATOR, TABLE_COLUMNS, TABLES, TEXT_COLUMNS, ChipRow, CompanyRow, DealRow,
                               DocumentRow, MentionRow, Record, SpecRow)
 
@@ -101,10 +101,7 @@ class Tables:
         index = CompanyIndex()
         index.add(self.rows)
         self.rows["companies"] = index.rows()
-        merger = DealMerger()
-        merger.add(self.rows)
-        self.rows["deals_merged"] = list(merger.rows())
-        merger.close()
+        self.rows["deals_merged"] = merge_deals(reports_of(self.rows))
 
     def frames(self) -> dict[str, "pd.DataFrame"]:
         return {name: self.frame(name) for name in TABLE_COLUMNS}
