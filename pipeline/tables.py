@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import tempfile
@@ -47,9 +48,9 @@ def doc_rows(doc_id: str, doc: Doc) -> dict[str, list]:
     money = {(r["start_char"], r["end_char"]): r for r in doc._.money or ()}
     specs = {(r["start_char"], r["end_char"]): r for r in doc._.specs or ()}
     mentions = []
-    for ent in doc.ents:
+    for ent, sentence in zip(doc.ents, _entity_sentences(doc)):
         row = MentionRow(doc_id=doc_id, start_char=ent.start_char, end_char=ent.end_char, text=ent.text,
-                         label=ent.label_, canonical=ent.ent_id_ or ent.text, sentence=ent.sent.text.strip())
+                         label=ent.label_, canonical=ent.ent_id_ or ent.text, sentence=sentence)
         m = money.get((ent.start_char, ent.end_char))
         if m:
             row.value, row.unit, row.qualifier, row.value_max = m["value"], m["unit"], m["qualifier"], m["value_max"]
@@ -72,6 +73,24 @@ def doc_rows(doc_id: str, doc: Doc) -> dict[str, list]:
         for s in doc._.specs or () if s["subject"]
     ]
     return {"mentions": mentions, "deals": deals, "chips": chips, "specs": spec_rows}
+
+
+def _entity_sentences(doc: Doc) -> list[str]:
+    """The text of each entity's sentence (``ent.sent``), stripped.
+
+    One walk over the sentences: ``ent.sent`` searches the tokens for the
+    sentence's bounds each time it is asked.
+    """
+    found = []
+    sents = iter(doc.sents)
+    sent, text = None, ""
+    for ent in doc.ents:
+        while sent is None or ent.start >= sent.end:
+            sent = next(sents)
+            text = sent.text.strip()
+        # An entity across a sentence break: ent.sent spans both sentences.
+        found.append(text if ent.end <= sent.end else ent.sent.text.strip())
+    return found
 
 
 # The tables built from one input file; companies are built across files.
@@ -203,14 +222,26 @@ def restore_cell(cell):
     return cell
 
 
-def csv_frame(name: str, rows: list[dict]) -> "pd.DataFrame":
-    """Rows of table ``name`` as they go into its CSV file: text cells neutralised, numbers as they are."""
-    import pandas as pd
+def csv_cells(name: str, row: dict) -> list:
+    """One row of table ``name`` as the cells of its CSV line: text cells
+    neutralised, numbers as numbers, an empty cell for a missing value.
 
-    frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS[name]))
-    for column in TEXT_COLUMNS[name]:
-        frame[column] = frame[column].map(neutralise_cell)
-    return frame
+    >>> csv_cells("mentions", {"doc_id": "=d", "start_char": 3, "end_char": 6, "text": "$5m", "label": "MONEY",
+    ...                        "value": 5e6, "unit": "USD", "value_max": float("nan"), "sentence": "- It raised $5m."})
+    ["'=d", 3, 6, '$5m', 'MONEY', '', '5000000', 'USD', '', '', "'- It raised $5m."]
+    """
+    text = TEXT_COLUMNS[name]
+    cells = []
+    for column in TABLE_COLUMNS[name]:
+        cell = row.get(column)
+        if cell is None or cell != cell:  # None or NaN
+            cell = ""
+        elif isinstance(cell, float):
+            cell = FLOAT_FORMAT % cell
+        elif column in text:
+            cell = neutralise_cell(cell)
+        cells.append(cell)
+    return cells
 
 
 def read_table(path: Path, name: str) -> "pd.DataFrame":
@@ -250,11 +281,13 @@ class TableWriter:
         self.counts: dict[str, int] = {name: 0 for name in TABLE_COLUMNS}
         self.temps: dict[str, Path] = {}  # final file name -> its temporary file
         self.handles = {}
+        self.writers = {}
         try:
             for name, cols in TABLE_COLUMNS.items():
                 fd = self._temp(f"{name}.csv")
                 self.handles[name] = os.fdopen(fd, "w", encoding=CSV_ENCODING, newline="")
-                csv_frame(name, []).to_csv(self.handles[name], index=False)
+                self.writers[name] = csv.writer(self.handles[name], lineterminator="\n")
+                self.writers[name].writerow(cols)
         except BaseException:
             self.abort()
             raise
@@ -284,8 +317,7 @@ class TableWriter:
     def _flush(self, name: str) -> None:
         buffer = self.buffers[name]
         if buffer:
-            frame = csv_frame(name, buffer)
-            frame.to_csv(self.handles[name], header=False, index=False, float_format=FLOAT_FORMAT)
+            self.writers[name].writerows(csv_cells(name, row) for row in buffer)
             buffer.clear()
 
     def commit(self) -> dict[str, Path]:

@@ -20,7 +20,7 @@ from pipeline.batch import run_batch
 from pipeline.benchmarks.synthetic import synthetic_names
 from pipeline.cli import EXIT_OK, EXIT_USAGE, main
 from pipeline.engines import LocalEngine
-from pipeline.extract import process_files
+from pipeline.extract import WARM_DOCUMENTS, process_files
 from pipeline.ingest import FileTask
 from pipeline.language import PipelineSpec, make_nlp
 from pipeline.manifest import MANIFEST_NAME, Manifest, ManifestError
@@ -194,14 +194,23 @@ def test_one_run_at_a_time_per_folder(tmp_path):
     Manifest.open(tmp_path, "fingerprint").close()
 
 
-def test_the_string_store_does_not_grow_across_batches(nlp):
+def test_the_string_store_does_not_grow_across_batches_after_the_warm_up():
+    nlp = make_nlp()
     text = "{} raised $91 million from Vintrop Capital for its QZ-77 accelerator with 512 GB of HBM4."
-    names = synthetic_names(40)
-    process_files(nlp, [FileTask("a.txt", "a", text.format(name).encode()) for name in names[:20]])
-    before = len(nlp.vocab.strings)
-    rows = process_files(nlp, [FileTask("b.txt", "b", text.format(name).encode()) for name in names[20:]])
-    assert len(nlp.vocab.strings) == before
-    assert [r["deals"][0]["company"] for r in rows] == names[20:]
+    names = synthetic_names(WARM_DOCUMENTS + 40)
+
+    def batch(chosen):
+        return process_files(nlp, [FileTask(f"{n}.txt", n, text.format(n).encode()) for n in chosen])
+
+    start = len(nlp.vocab.strings)
+    batch(names[:WARM_DOCUMENTS])
+    warm = len(nlp.vocab.strings)
+    assert warm > start  # the warm-up keeps its words, and only its words
+    batch(names[WARM_DOCUMENTS:WARM_DOCUMENTS + 20])
+    assert len(nlp.vocab.strings) == warm
+    rows = batch(names[WARM_DOCUMENTS + 20:])
+    assert len(nlp.vocab.strings) == warm
+    assert [r["deals"][0]["company"] for r in rows] == names[WARM_DOCUMENTS + 20:]
 
 
 def test_the_cli_runs_incrementally(articles, tmp_path):

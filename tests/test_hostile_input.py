@@ -17,7 +17,7 @@ from pipeline.extract import extract, process_files
 from pipeline.ingest import FileTask
 from pipeline.manifest import LOCK_NAME, MANIFEST_NAME
 from pipeline.records import TABLE_COLUMNS
-from pipeline.tables import csv_frame, neutralise_cell, read_table, restore_cell
+from pipeline.tables import TableWriter, neutralise_cell, read_table, restore_cell
 
 DEAL = "Veloxa Compute raised $40 million in a Series A round led by Harbor Peak Capital."
 FILLER = "Analysts said demand for accelerated computing kept rising through the quarter. "
@@ -153,11 +153,12 @@ def test_text_cells_are_neutralised_and_restored(name, cell, written):
 def test_numbers_stay_numbers_in_the_csv(tmp_path):
     row = {name: None for name in TABLE_COLUMNS["mentions"]}
     row.update(doc_id="=cmd", start_char=0, end_char=3, text="-5m", label="MONEY", value=-5_000_000.0, unit="USD")
-    path = tmp_path / "mentions.csv"
-    csv_frame("mentions", [row]).to_csv(path, index=False, encoding="utf-8-sig")
+    with TableWriter(tmp_path) as writer:
+        writer.add("mentions", [row])
+        path = writer.commit()["mentions.csv"]
     raw = pd.read_csv(path, encoding="utf-8-sig")
     assert raw.loc[0, "doc_id"] == "'=cmd" and raw.loc[0, "text"] == "'-5m"
-    assert raw.loc[0, "value"] == -5_000_000 and raw["value"].dtype.kind == "f"
+    assert raw.loc[0, "value"] == -5_000_000 and raw["value"].dtype.kind in "if"  # a number, not text
 
 
 def test_tables_are_utf8_with_a_bom_and_safe_for_spreadsheets(tmp_path):

@@ -110,8 +110,9 @@ def entity_mask(doc: Doc) -> list[bool]:
     return _covered(len(doc), doc.ents)
 
 
-# The key of the DocView in doc.user_data; the last stage removes it.
+# The keys of the DocView and the token texts in doc.user_data; the last stage removes them.
 VIEW_KEY = "infra_extract.view"
+TOKENS_KEY = "infra_extract.tokens"
 
 
 class DocView:
@@ -125,10 +126,7 @@ class DocView:
     __slots__ = ("text", "lower", "sent_start", "sent_end", "headline_starts")
 
     def __init__(self, doc: Doc) -> None:
-        self.text, self.lower = [], []
-        for token in doc:
-            self.text.append(token.text)
-            self.lower.append(token.lower_)
+        self.text, self.lower = token_texts(doc)
         self.sent_start = [0] * len(doc)
         self.sent_end: dict[int, int] = {}
         self.headline_starts: set[int] = set()
@@ -137,6 +135,19 @@ class DocView:
             self.sent_end[sent.start] = sent.end
             if is_headline_case(sent):
                 self.headline_starts.add(sent.start)
+
+
+def token_texts(doc: Doc) -> tuple[list[str], list[str]]:
+    """Each token's text and lower-case text, made once per Doc for the
+    sentence splitter and the view (read only: never change the lists)."""
+    texts = doc.user_data.get(TOKENS_KEY)
+    if texts is None or len(texts[0]) != len(doc):
+        text, lower = [], []
+        for token in doc:  # one pass: making each Token object is the cost
+            text.append(token.text)
+            lower.append(token.lower_)
+        texts = doc.user_data[TOKENS_KEY] = (text, lower)
+    return texts
 
 
 def doc_view(doc: Doc) -> DocView:
@@ -165,3 +176,4 @@ def entities_by_sentence(doc: Doc) -> dict[int, list[Span]]:
 
 def drop_doc_view(doc: Doc) -> None:
     doc.user_data.pop(VIEW_KEY, None)
+    doc.user_data.pop(TOKENS_KEY, None)

@@ -9,9 +9,11 @@ are single tokens that must not end it.
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IS_SPACE, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from pipeline.components.base import token_texts
 
 # Words followed by a letter that is a name, not an initial: "Series A.", "Class B."
 LETTERED = frozenset({"series", "class", "tier", "phase", "plan", "round", "type"})
@@ -102,9 +104,7 @@ class Tokens:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.text, self.lower, self.space, self.spaced = [], [], [], []
-        for token in doc:  # one pass: making each Token object is the cost
-            self.text.append(token.text)
-            self.lower.append(token.lower_)
-            self.space.append(token.is_space)
-            self.spaced.append(bool(token.whitespace_))
+        self.text, self.lower = token_texts(doc)
+        flags = doc.to_array([IS_SPACE, SPACY])
+        self.space = flags[:, 0].astype(bool).tolist()
+        self.spaced = flags[:, 1].astype(bool).tolist()
