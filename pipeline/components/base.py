@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from spacy.attrs import IS_ALPHA, IS_STOP, IS_UPPER, SPACY
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -90,19 +91,27 @@ def _covered(n: int, spans: list[Span]) -> list[bool]:
     return mask
 
 
-def is_headline_case(sent: Span) -> bool:
+def is_headline_case(words: list[tuple[str, bool, bool]]) -> bool:
     """Title Case or ALL CAPS: capitals there say nothing about names.
 
-    Function words do not count, so "Veloxa raises $40M for chips" is not a
-    headline-case line but "Veloxa Raises $40M For New Chips" is.
+    ``words`` holds each alphabetic token of the line as (text, is_upper,
+    is_stop). Function words and short words do not count, so "Veloxa raises
+    funds for its chips" is not a headline-case line but "Veloxa Raises Funds
+    for its Chips" is.
+
+    >>> is_headline_case([("HEXFIELD", True, False), ("TO", True, True), ("BUY", True, False), ("QUILL", True, False)])
+    True
+    >>> line = [(w, False, w in ("for", "its")) for w in "Veloxa Raises Funds for its Chips".split()]
+    >>> is_headline_case(line), is_headline_case([(w.lower(), u, s) for w, u, s in line])
+    (True, False)
     """
-    letters = [t for t in sent if t.is_alpha and len(t.text) > 1]
-    if len(letters) >= 3 and all(t.is_upper for t in letters):
+    letters = [upper for text, upper, _ in words if len(text) > 1]
+    if len(letters) >= 3 and all(letters):
         return True  # "HEXFIELD TO BUY QUILLFEATHER"
-    words = [t for t in sent if t.is_alpha and len(t.text) > 3 and not t.is_stop]
-    if len(words) < 4:
+    content = [text for text, _, stop in words if len(text) > 3 and not stop]
+    if len(content) < 4:
         return False
-    return all(t.text[0].isupper() for t in words)
+    return all(text[0].isupper() for text in content)
 
 
 def entity_mask(doc: Doc) -> list[bool]:
@@ -113,28 +122,43 @@ def entity_mask(doc: Doc) -> list[bool]:
 # The keys of the DocView and the token texts in doc.user_data; the last stage removes them.
 VIEW_KEY = "infra_extract.view"
 TOKENS_KEY = "infra_extract.tokens"
+TEXT_KEY = "infra_extract.text"
 
 
 class DocView:
     """What the finders read over and over, as plain lists made once per Doc:
-    lower-case token texts, the sentence start of each token and the starts of
-    headline-case sentences. Profiling showed each finder rebuilding these one
+    token texts as written and lower-cased, whether a space follows each
+    token, the sentence start of each token and the starts of headline-case
+    sentences. Profiling showed each finder rebuilding these one
     Token at a time, and asking each token for its sentence, at a cost greater
     than the rules themselves. Tokens and sentences never change after the
     sentence splitter, so one view serves every finder."""
 
-    __slots__ = ("text", "lower", "sent_start", "sent_end", "headline_starts")
+    __slots__ = ("text", "lower", "spaced", "sent_start", "sent_end", "headline_starts")
 
     def __init__(self, doc: Doc) -> None:
         self.text, self.lower = token_texts(doc)
         self.sent_start = [0] * len(doc)
         self.sent_end: dict[int, int] = {}
         self.headline_starts: set[int] = set()
+        # Token flags in one call: asking each Token costs more than the test itself.
+        flags = doc.to_array([IS_ALPHA, IS_UPPER, IS_STOP, SPACY]).astype(bool).reshape(len(doc), 4)
+        alpha, upper, stop, self.spaced = flags.T.tolist()
+        text = self.text
         for sent in doc.sents:
-            self.sent_start[sent.start:sent.end] = [sent.start] * (sent.end - sent.start)
-            self.sent_end[sent.start] = sent.end
-            if is_headline_case(sent):
-                self.headline_starts.add(sent.start)
+            start, end = sent.start, sent.end
+            self.sent_start[start:end] = [start] * (end - start)
+            self.sent_end[start] = end
+            if is_headline_case([(text[k], upper[k], stop[k]) for k in range(start, end) if alpha[k]]):
+                self.headline_starts.add(start)
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, made once: spaCy joins it from every token on each call."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
 
 
 def token_texts(doc: Doc) -> tuple[list[str], list[str]]:
@@ -175,5 +199,5 @@ def entities_by_sentence(doc: Doc) -> dict[int, list[Span]]:
 
 
 def drop_doc_view(doc: Doc) -> None:
-    doc.user_data.pop(VIEW_KEY, None)
-    doc.user_data.pop(TOKENS_KEY, None)
+    for key in (VIEW_KEY, TOKENS_KEY, TEXT_KEY):
+        doc.user_data.pop(key, None)

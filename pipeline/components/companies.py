@@ -16,7 +16,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.components.base import KnowledgeComponent, add_entities, doc_view, entity_mask
+from pipeline.components.base import DocView, KnowledgeComponent, add_entities, doc_view, entity_mask
 from pipeline.components.phrases import Phrases
 
 JOINERS_TIGHT = frozenset({"-", ":", ".", "'", "’", "/"})  # only inside a word: D-Wave, Run:ai, Quarry/AI
@@ -104,55 +104,56 @@ class CompanyFinder(KnowledgeComponent):
         # xAI, iPhone-style names: lower first letter, capital inside.
         return first.islower() and any(c.isupper() for c in text[1:])
 
-    def _numbered_start(self, doc: Doc, i: int) -> bool:
+    def _numbered_start(self, view: DocView, i: int) -> bool:
         """A name that opens with digits glued to a capitalised word: "4th-Line", "3D-Stack"."""
-        tok = doc[i]
-        if not (tok.text[:1].isdigit() and any(c.isalpha() for c in tok.text)) or tok.whitespace_:
+        text, spaced = view.text, view.spaced
+        word = text[i]
+        if not (word[:1].isdigit() and any(c.isalpha() for c in word)) or spaced[i]:
             return False
         nxt = i + 1
-        if nxt < len(doc) and doc[nxt].text in JOINERS_TIGHT and not doc[nxt].whitespace_:
+        if nxt < len(text) and text[nxt] in JOINERS_TIGHT and not spaced[nxt]:
             nxt += 1
-        return nxt < len(doc) and self._namey(doc[nxt].text)
+        return nxt < len(text) and self._namey(text[nxt])
 
-    def _lowercase_name(self, doc: Doc, i: int, clause_starts: frozenset[int] = frozenset()) -> bool:
+    def _lowercase_name(self, view: DocView, i: int, clause_starts: frozenset[int] = frozenset()) -> bool:
         """Brands written in lower case: a domain-like "kumo.dc", or an unknown
         word opening a sentence, where English would capitalise ("fluxgrid is
         seeking ..."). Either still needs the usual evidence to become an ORG."""
-        tok = doc[i]
-        if not tok.text[:1].islower():
+        word = view.text[i]
+        if not word[:1].islower():
             return False
-        if DOMAIN_LIKE.fullmatch(tok.text):
+        if DOMAIN_LIKE.fullmatch(word):
             return True
-        coded = tok.text.isalnum() and any(c.isdigit() for c in tok.text) and any(c.isalpha() for c in tok.text)
-        opens = tok.is_sent_start or i in clause_starts
-        return opens and (tok.is_alpha and len(tok.text) > 2 or coded) and tok.lower_ not in self.common
+        coded = word.isalnum() and any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
+        opens = view.sent_start[i] == i or i in clause_starts
+        return opens and (word.isalpha() and len(word) > 2 or coded) and view.lower[i] not in self.common
 
-    def _chunks(self, doc: Doc, in_ent: list[bool], clause_starts: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
+    def _chunks(self, view: DocView, in_ent: list[bool], clause_starts: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
         """Maximal runs of name-like tokens outside existing entities."""
+        text, lower, spaced, sent_start = view.text, view.lower, view.spaced, view.sent_start
         chunks = []
-        n = len(doc)
+        n = len(text)
         i = 0
         while i < n:
-            tok = doc[i]
-            if in_ent[i] or not (self._namey(tok.text) or self._numbered_start(doc, i) or self._lowercase_name(doc, i, clause_starts)) \
-                    or tok.lower_ in self.verb_words and i > 0:
+            if in_ent[i] or not (self._namey(text[i]) or self._numbered_start(view, i)
+                                 or self._lowercase_name(view, i, clause_starts)) \
+                    or lower[i] in self.verb_words and i > 0:
                 i += 1
                 continue
             j = i + 1
-            while j < n and not in_ent[j] and not doc[j].is_sent_start:
-                t = doc[j]
-                prev = doc[j - 1]
-                if self._namey(t.text):
-                    if t.lower_ in self.verb_words:  # "Acme Raises $5M" in a Title Case headline
+            while j < n and not in_ent[j] and sent_start[j] != j:
+                word = text[j]
+                if self._namey(word):
+                    if lower[j] in self.verb_words:  # "Acme Raises $5M" in a Title Case headline
                         break
                     j += 1
                     continue
-                if t.text in JOINERS_TIGHT and not prev.whitespace_ and j + 1 < n and not t.whitespace_ \
-                        and not in_ent[j + 1] and doc[j + 1].text[:1].isalnum() and t.text not in POSSESSIVE \
-                        and doc[j + 1].lower_ not in self.hyphen_modifiers:
+                if word in JOINERS_TIGHT and not spaced[j - 1] and j + 1 < n and not spaced[j] \
+                        and not in_ent[j + 1] and text[j + 1][:1].isalnum() and word not in POSSESSIVE \
+                        and lower[j + 1] not in self.hyphen_modifiers:
                     j += 2
                     continue
-                if t.text == "&" and j + 1 < n and not in_ent[j + 1] and self._namey(doc[j + 1].text):
+                if word == "&" and j + 1 < n and not in_ent[j + 1] and self._namey(text[j + 1]):
                     j += 2
                     continue
                 break
@@ -429,7 +430,7 @@ class CompanyFinder(KnowledgeComponent):
                 clause_starts.add(end)
         candidates = []
         people = []
-        for start, end in self._chunks(doc, in_ent, frozenset(clause_starts)):
+        for start, end in self._chunks(view, in_ent, frozenset(clause_starts)):
             while start < end and in_dateline[start]:
                 start += 1
             start, end = self._trim(doc, start, end)

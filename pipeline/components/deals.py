@@ -15,7 +15,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.components.base import KnowledgeComponent, doc_view, drop_doc_view, entities_by_sentence
+from pipeline.components.base import KnowledgeComponent, doc_text, doc_view, drop_doc_view, entities_by_sentence
 from pipeline.components.phrases import Phrases
 from pipeline.parsing.rounds import SHORT_ROUND, find_round
 
@@ -182,12 +182,13 @@ class DealFinder(KnowledgeComponent):
         self._sentence_ents = entities_by_sentence(doc)
         money_records = {r["start_char"]: r for r in (doc._.money or [])}
         doc._.money_by_start = money_records
-        sents = [s for s in doc.sents if s.text.strip()]
+        text = doc_text(doc)  # sentence texts as slices of it: Span.text joins tokens on each call
+        sents = [s for s in doc.sents if text[s.start_char:s.end_char].strip()]
         deals: list[dict] = []
         # A press release's "About <Company>" section and what follows it is boilerplate:
         # "has raised more than $600 million from investors including ..." is a total.
-        boilerplate = next((si for si, sent in enumerate(sents) if si > 0 and ABOUT_HEADING.match(sent.text.strip())),
-                           len(sents))
+        boilerplate = next((si for si, sent in enumerate(sents)
+                            if si > 0 and ABOUT_HEADING.match(text[sent.start_char:sent.end_char].strip())), len(sents))
         for si, sent in enumerate(sents[:boilerplate]):
             # Earlier deals' investors are not who raises in a later "the company" sentence.
             backers = {n for d in deals for n in (*d["investors"], *d["lead_investors"])}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.components.base import KnowledgeComponent, add_entities
+from pipeline.components.base import KnowledgeComponent, add_entities, doc_text
 from pipeline.parsing.money import find_money
 
 
@@ -17,7 +17,7 @@ def make_money_finder(nlp: Language, name: str) -> "MoneyFinder":
 class MoneyFinder(KnowledgeComponent):
     def __call__(self, doc: Doc) -> Doc:
         spans, records = [], []
-        for match in find_money(doc.text, self.knowledge):
+        for match in find_money(doc_text(doc), self.knowledge):
             span = doc.char_span(match.start, match.end, label="MONEY", alignment_mode="expand")
             if span is None:
                 continue

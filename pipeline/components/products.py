@@ -17,7 +17,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.components.base import KnowledgeComponent, add_entities, doc_view, entity_mask
+from pipeline.components.base import KnowledgeComponent, add_entities, doc_text, doc_view, entity_mask
 from pipeline.components.phrases import Phrases
 
 # Product codes in running text: "CV-9", "K2", "Sutra-13B", "Okapi-VLA 2" (a
@@ -117,7 +117,7 @@ class ProductFinder(KnowledgeComponent):
         spans: list[Span] = []
         labels: dict[str, str] = {}
         candidates = []
-        for m in PRODUCT_CODE.finditer(doc.text):
+        for m in PRODUCT_CODE.finditer(doc_text(doc)):
             span = doc.char_span(m.start(), m.end())
             if span is None or any(in_ent[span.start:span.end]) or span.text.lower() in self.not_names:
                 continue
@@ -331,7 +331,7 @@ class ProductFinder(KnowledgeComponent):
 
     @staticmethod
     def _seen_elsewhere(doc: Doc, text: str) -> bool:
-        return doc.text.count(text) > 1
+        return doc_text(doc).count(text) > 1
 
     def _extend_versions(self, doc: Doc) -> None:
         """"Mistral Large" + "3" -> "Mistral Large 3"; "Qwen3" + "-235B" -> "Qwen3-235B";

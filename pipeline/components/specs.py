@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.components.base import KnowledgeComponent, add_entities, doc_view, entities_by_sentence
+from pipeline.components.base import KnowledgeComponent, add_entities, doc_text, doc_view, entities_by_sentence
 from pipeline.components.phrases import Phrases
 from pipeline.parsing.specs import find_specs, find_table_specs
 
@@ -52,9 +52,9 @@ class SpecFinder(KnowledgeComponent):
         # Subjects are chosen before this stage adds its SPEC spans, so one index serves them all.
         self._sentence_ents = entities_by_sentence(doc)
         spans, records = [], []
-        matches = find_specs(doc.text, self.knowledge)
+        matches = find_specs(doc_text(doc), self.knowledge)
         # A spec table says outright which product each figure belongs to.
-        table = find_table_specs(doc.text, self.knowledge)
+        table = find_table_specs(doc_text(doc), self.knowledge)
         matches = [m for m in matches if not any(t.start < m.end and m.start < t.end for t in table)]
         # Sentences that state figures go on describing the subject named before
         # them ("Key specs:" and a list), so they do not use up the lookback.
@@ -119,7 +119,8 @@ class SpecFinder(KnowledgeComponent):
     @staticmethod
     def _without_headline_repeats(doc: Doc, records: list[dict]) -> list[dict]:
         """A headline figure that the body states again is the body's (with its subject)."""
-        sents = [s for s in doc.sents if s.text.strip()]
+        text = doc_text(doc)
+        sents = [s for s in doc.sents if text[s.start_char:s.end_char].strip()]
         if len(sents) < 2:
             return records
         headline_end = sents[0].end_char
