@@ -425,7 +425,8 @@ def gazetteer(inputs: tuple[Path, ...], names: int, repeats: int) -> None:
 def scale(inputs: tuple[Path, ...], articles: int, keep: Path | None) -> None:
     """Words per second and peak memory of whole runs over a synthetic corpus
     made from INPUTS (default: corpus/): the tokenizer alone, 1 and 2 workers,
-    and Dask on a 2-worker LocalCluster; then the ratios against their targets."""
+    and Dask on a 2-worker LocalCluster; then the ratios against their targets.
+    Last, 1 worker with the finders left out: the most any finder code could give."""
     from pipeline.benchmarks.scale import scale_report
 
     report = scale_report(list(inputs or (Path("corpus"),)), articles, keep,

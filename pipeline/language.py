@@ -8,7 +8,7 @@ the pattern files, then the finders for money, companies, chips, specs and deals
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -19,6 +19,7 @@ from spacy.language import Language
 
 # Importing the modules registers the factories.
 from pipeline.components import chips, companies, deals, money, products, sentences, specs  # noqa: F401
+from pipeline.components.base import register_extensions
 from pipeline.knowledge import Knowledge, load_knowledge, pattern_folders
 from pipeline.tokenizer import customize_tokenizer
 
@@ -47,8 +48,14 @@ def load_base(model: str | None) -> Language:
 
 
 def make_nlp(model: str | None = None, pattern_dirs: Iterable[str | Path] = (),
-             knowledge: Knowledge | None = None, sources: Iterable[str] = ()) -> Language:
-    """The pipeline over the built-in patterns, then source packs by name, then ``pattern_dirs``."""
+             knowledge: Knowledge | None = None, sources: Iterable[str] = (),
+             stages: Iterable[str] = STAGES) -> Language:
+    """The pipeline over the built-in patterns, then source packs by name, then ``pattern_dirs``.
+
+    ``stages`` are the finders added after the ruler, in order; the benchmark
+    leaves them out to measure what everything else costs.
+    """
+    register_extensions()
     nlp = load_base(model)
     knowledge = knowledge or load_knowledge(folders=pattern_folders(sources, pattern_dirs))
     customize_tokenizer(nlp)
@@ -64,7 +71,7 @@ def make_nlp(model: str | None = None, pattern_dirs: Iterable[str | Path] = (),
     # other pipes off, a large gazetteer loads without running them on every name.
     with nlp.select_pipes(disable=nlp.pipe_names):
         ruler.add_patterns(list(knowledge.ruler_patterns))
-    for stage in STAGES:
+    for stage in stages:
         component = nlp.add_pipe(stage)
         component.set_knowledge(knowledge)
     return nlp
@@ -78,12 +85,14 @@ class PipelineSpec:
     another machine needs the package (and ``model``, if one is named) but
     not the pattern folders. ``fingerprint`` names this exact pipeline: the
     tool's code, every pattern file layered and the model name; rows stored
-    under another fingerprint are stale.
+    under another fingerprint are stale. Runs always use every stage;
+    :meth:`without_finders` is the benchmark's floor.
     """
 
     model: str | None
     knowledge: Knowledge
     fingerprint: str
+    stages: tuple[str, ...] = STAGES
 
     @classmethod
     def create(cls, model: str | None = None, pattern_dirs: Iterable[str | Path] = (),
@@ -92,8 +101,12 @@ class PipelineSpec:
         return cls(model=model, knowledge=load_knowledge(folders=folders),
                    fingerprint=pipeline_fingerprint(model, folders))
 
+    def without_finders(self) -> "PipelineSpec":
+        """The same pipeline up to the ruler: tokenizer, sentences and patterns, no finder."""
+        return replace(self, stages=(), fingerprint=f"{self.fingerprint}-without-finders")
+
     def build(self) -> Language:
-        return make_nlp(model=self.model, knowledge=self.knowledge)
+        return make_nlp(model=self.model, knowledge=self.knowledge, stages=self.stages)
 
 
 def pipeline_fingerprint(model: str | None, folders: Iterable[Traversable | Path]) -> str:

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import spacy
 from click.testing import CliRunner
@@ -312,3 +313,19 @@ def test_dask_on_a_cluster_started_as_the_readme_shows(articles, tmp_path, spec)
                 process.terminate()
                 process.wait(timeout=60)
     assert tables_of(tmp_path / "cluster") == clean_run(articles, tmp_path / "clean", spec)
+
+
+def test_the_benchmark_floor_runs_everything_but_the_finders(articles, tmp_path):
+    from pipeline.benchmarks.scale import run_without_finders
+
+    spec = PipelineSpec.create()
+    floor = spec.without_finders()
+    assert floor.fingerprint != spec.fingerprint
+    assert [name for name in floor.build().pipe_names if name not in spec.build().pipe_names] == []
+    assert "infra_deals" not in floor.build().pipe_names and "infra_entity_ruler" in floor.build().pipe_names
+    run_without_finders(str(articles), str(tmp_path / "out"))
+    run_batch([articles], tmp_path / "full", LocalEngine(spec, workers=1), spec.fingerprint)
+    # The same documents read, skipped and failed: only the finding is left out.
+    assert (tmp_path / "out" / "documents.csv").read_bytes() == (tmp_path / "full" / "documents.csv").read_bytes()
+    assert len(pd.read_csv(tmp_path / "out" / "mentions.csv")) > 0  # the pattern ruler's names
+    assert pd.read_csv(tmp_path / "out" / "deals.csv").empty

@@ -8,6 +8,9 @@ then measures, each as its own process so that memory is the process's own:
 (b) ``infra-extract run`` with 1 worker, (c) with 2 workers, (d) with
     ``--engine dask`` on a 2-worker LocalCluster: end to end, as a user
     waits for it (start-up, reading, hashing, the manifest and the tables);
+(b0) the run of (b) with the finders left out (tokenizer, memory zones,
+    sentences, the pattern ruler, reading and writing): the fastest any
+    finder code could make (b);
 
 and peak memory of (c) on a tenth of the corpus, to compare with (c) on all
 of it. Peak memory is the resident set summed over the process and all its
@@ -92,6 +95,16 @@ def tokenizer_seconds(folder: Path) -> dict[str, float]:
     return {"words": sum(len(t.split()) for t in texts), "seconds": time.perf_counter() - start}
 
 
+def run_without_finders(folder: str, outdir: str) -> None:
+    """(b0): ``run`` with 1 worker, every stage but the finders."""
+    from pipeline.batch import run_batch
+    from pipeline.engines import LocalEngine
+    from pipeline.language import PipelineSpec
+
+    spec = PipelineSpec.create().without_finders()
+    run_batch([folder], Path(outdir), LocalEngine(spec, workers=1), spec.fingerprint, rebuild=True)
+
+
 def build_corpus(folder: Path, source: list[Path], n: int) -> int:
     from pipeline.benchmarks.gazetteer import texts_of
     from pipeline.knowledge import default_knowledge
@@ -134,6 +147,11 @@ def _scale_report(source: list[Path], n: int, work: Path, progress) -> str:
                            ("(d) dask, 2-worker LocalCluster", ["--engine", "dask", "--workers", "2"])):
         progress(label)
         runs.append(measure_command(label, _run(full, work / "out" / label[1], *options), words)[0])
+    progress("(b0) 1 worker, finders left out")
+    floor = measure_command("(b0) 1 worker, finders left out", [
+        sys.executable, "-c", "import sys; from pipeline.benchmarks.scale import run_without_finders; "
+                              "run_without_finders(sys.argv[1], sys.argv[2])", str(full), str(work / "out" / "b0")],
+        words)[0]
     progress(f"(c) on {small_n:,} articles, for memory")
     small_run = measure_command(f"(c) 2 workers, {small_n:,} articles", _run(small, work / "out" / "small",
                                                                             "--workers", "2"), small_words)[0]
@@ -147,7 +165,7 @@ def _scale_report(source: list[Path], n: int, work: Path, progress) -> str:
         "| run | seconds | words/s | peak memory (MB) |",
         "|---|---|---|---|",
         *(f"| {m.label} | {m.seconds:.1f} | {m.words_per_second:,.0f} | {m.peak_bytes / 1e6:,.0f} |"
-          for m in (*runs, small_run)),
+          for m in (*runs, small_run, floor)),
         "",
         "| ratio | measured | target |",
         "|---|---|---|",
@@ -155,5 +173,6 @@ def _scale_report(source: list[Path], n: int, work: Path, progress) -> str:
           for name, value in ratios.items()),
         f"| peak memory, {n:,} / {small_n:,} articles | {memory_ratio:.2f} | ≤ {MEMORY_TARGET} "
         f"{'ok' if memory_ratio <= MEMORY_TARGET else 'MISSED'} |",
+        f"| b0/a: the most b/a can be with any finders | {floor.words_per_second / a.words_per_second:.2f} | |",
     ]
     return "\n".join(lines)
