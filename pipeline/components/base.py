@@ -129,10 +129,10 @@ class DocView:
     """What the finders read over and over, as plain lists made once per Doc:
     token texts as written and lower-cased, whether a space follows each
     token, the sentence start of each token and the starts of headline-case
-    sentences. Profiling showed each finder rebuilding these one
-    Token at a time, and asking each token for its sentence, at a cost greater
-    than the rules themselves. Tokens and sentences never change after the
-    sentence splitter, so one view serves every finder."""
+    sentences. Profiling showed each finder rebuilding these one Token at a
+    time, and asking each token for its sentence, at a cost greater than the
+    rules themselves. Tokens and sentences never change after the sentence
+    splitter, so one view serves every finder."""
 
     __slots__ = ("text", "lower", "spaced", "sent_start", "sent_end", "headline_starts")
 
