@@ -20,12 +20,12 @@ from pipeline.tables import FileRows, Tables, doc_rows, empty_file_rows
 BATCH_SIZE = 32
 # spaCy's tokenizer caches no word it meets inside a memory zone, so a run made
 # only of zones splits every word from scratch: the tokenizer alone went from
-# 335,000 to 118,000 words/s on the benchmark corpus. The first documents a
-# pipeline processes therefore run outside any zone. Their words stay cached for
-# the rest of the run, and their strings stay in the store: a fixed cost, paid
-# once per pipeline, that does not grow with the run.
-WARM_DOCUMENTS = 128
-_warmed: WeakKeyDictionary[Language, int] = WeakKeyDictionary()
+# 335,000 to 118,000 words/s on the benchmark corpus. So batches run outside
+# any zone, their words cached, until the pipeline's string store has grown by
+# STRING_ALLOWANCE strings (a few MB); from then on every batch runs in a zone
+# and the store stops growing. It may pass the allowance by one batch's words.
+STRING_ALLOWANCE = 50_000
+_strings_at_start: WeakKeyDictionary[Language, int] = WeakKeyDictionary()
 
 
 @dataclass
@@ -51,12 +51,11 @@ def process_files(nlp: Language, tasks: Iterable[FileTask]) -> list[FileRows]:
     """The rows of each file, in order. Only plain dicts leave this function.
 
     spaCy's memory zone frees the strings each batch adds, so a long run's
-    string store does not grow with the corpus (after the warm-up, see
-    ``WARM_DOCUMENTS``).
+    string store does not grow with the corpus (beyond ``STRING_ALLOWANCE``).
     """
     parsed = [_parsed(task) for task in tasks]
     articles = [item for items in parsed for item in items if isinstance(item, Article)]
-    with batch_zone(nlp, len(articles)):
+    with batch_zone(nlp):
         article_rows = rows_of_articles(nlp, articles)
     results = []
     found = iter(article_rows)
@@ -78,11 +77,10 @@ def process_files(nlp: Language, tasks: Iterable[FileTask]) -> list[FileRows]:
     return results
 
 
-def batch_zone(nlp: Language, documents: int) -> AbstractContextManager:
-    """The memory zone for a batch of ``documents``, or none while the pipeline warms up."""
-    done = _warmed.get(nlp, 0)
-    if done < WARM_DOCUMENTS:
-        _warmed[nlp] = done + documents
+def batch_zone(nlp: Language) -> AbstractContextManager:
+    """The memory zone for the next batch, or none while the string store is within its allowance."""
+    start = _strings_at_start.setdefault(nlp, len(nlp.vocab.strings))
+    if len(nlp.vocab.strings) - start < STRING_ALLOWANCE:
         return nullcontext()
     return nlp.memory_zone()
 
