@@ -34,6 +34,8 @@ CSV_ENCODING = "utf-8-sig"
 # more quote in front: the spreadsheet shows it as text, and
 # :func:`restore_cell` gives the exact text back.
 FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+# The characters such a cell can begin with: a set lookup spares the regex for most cells.
+FORMULA_FIRST = frozenset("'=+-@\t\r")
 DEAL_ROLES = {
     "equity_round": ("raiser", "investor"),
     "debt": ("borrower", "lender"),
@@ -206,7 +208,7 @@ def neutralise_cell(cell):
     >>> neutralise_cell("- Acme raised $5m"), neutralise_cell("Acme"), neutralise_cell(-5.0)
     ("'- Acme raised $5m", 'Acme', -5.0)
     """
-    if isinstance(cell, str) and FORMULA_START.match(cell):
+    if isinstance(cell, str) and cell[:1] in FORMULA_FIRST and FORMULA_START.match(cell):
         return "'" + cell
     return cell
 
@@ -230,18 +232,23 @@ def csv_cells(name: str, row: dict) -> list:
     ...                        "value": 5e6, "unit": "USD", "value_max": float("nan"), "sentence": "- It raised $5m."})
     ["'=d", 3, 6, '$5m', 'MONEY', '', '5000000', 'USD', '', '', "'- It raised $5m."]
     """
-    text = TEXT_COLUMNS[name]
     cells = []
-    for column in TABLE_COLUMNS[name]:
+    for column, is_text in _CSV_LAYOUT[name]:
         cell = row.get(column)
-        if cell is None or cell != cell:  # None or NaN
-            cell = ""
+        if cell is None:
+            cells.append("")
         elif isinstance(cell, float):
-            cell = FLOAT_FORMAT % cell
-        elif column in text:
-            cell = neutralise_cell(cell)
-        cells.append(cell)
+            cells.append("" if cell != cell else FLOAT_FORMAT % cell)  # NaN is a missing value
+        elif is_text:
+            cells.append(neutralise_cell(cell))
+        else:
+            cells.append(cell)
     return cells
+
+
+# Each table's columns in CSV order, with whether each holds text: decided once, not per cell.
+_CSV_LAYOUT = {name: tuple((column, column in TEXT_COLUMNS[name]) for column in columns)
+               for name, columns in TABLE_COLUMNS.items()}
 
 
 def read_table(path: Path, name: str) -> "pd.DataFrame":
@@ -285,7 +292,10 @@ class TableWriter:
         try:
             for name, cols in TABLE_COLUMNS.items():
                 fd = self._temp(f"{name}.csv")
-                self.handles[name] = os.fdopen(fd, "w", encoding=CSV_ENCODING, newline="")
+                # Python's utf-8-sig codec encodes each write in Python; plain
+                # UTF-8 after the mark written once gives the same bytes in C.
+                self.handles[name] = os.fdopen(fd, "w", encoding="utf-8", newline="")
+                self.handles[name].write("\ufeff")
                 self.writers[name] = csv.writer(self.handles[name], lineterminator="\n")
                 self.writers[name].writerow(cols)
         except BaseException:
