@@ -8,9 +8,9 @@ then measures, each as its own process so that memory is the process's own:
 (b) ``infra-extract run`` with 1 worker, (c) with 2 workers, (d) with
     ``--engine dask`` on a 2-worker LocalCluster: end to end, as a user
     waits for it (start-up, reading, hashing, the manifest and the tables);
-(b0) the run of (b) with the finders left out (tokenizer, memory zones,
-    sentences, the pattern ruler, reading and writing): the fastest any
-    finder code could make (b);
+(b0) the run of (b) with the finders left out (tokenizer, sentences, the
+    pattern ruler, reading and writing): the fastest any finder code could
+    make (b);
 
 and peak memory of (c) on a tenth of the corpus, to compare with (c) on all
 of it. Peak memory is the resident set summed over the process and all its
