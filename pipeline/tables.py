@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 # Numbers are written without a trailing ".0" and without exponent up to 1e15.
 FLOAT_FORMAT = "%.15g"
 # With a byte order mark, Excel reads the file as UTF-8 and shows "€" as "€".
+# TableWriter writes the mark itself (see there); readers use this codec.
 CSV_ENCODING = "utf-8-sig"
 # A spreadsheet runs a cell that begins with one of these as a formula
 # (OWASP, "CSV Injection"). A text cell that does, after any quotes, gets one

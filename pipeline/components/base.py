@@ -137,13 +137,13 @@ class DocView:
     __slots__ = ("text", "lower", "spaced", "sent_start", "sent_end", "headline_starts")
 
     def __init__(self, doc: Doc) -> None:
-        self.text, self.lower = token_texts(doc)
+        self.text, self.lower, self.spaced = token_lists(doc)
         self.sent_start = [0] * len(doc)
         self.sent_end: dict[int, int] = {}
         self.headline_starts: set[int] = set()
         # Token flags in one call: asking each Token costs more than the test itself.
-        flags = doc.to_array([IS_ALPHA, IS_UPPER, IS_STOP, SPACY]).astype(bool).reshape(len(doc), 4)
-        alpha, upper, stop, self.spaced = flags.T.tolist()
+        flags = doc.to_array([IS_ALPHA, IS_UPPER, IS_STOP]).astype(bool).reshape(len(doc), 3)
+        alpha, upper, stop = flags.T.tolist()
         text = self.text
         for sent in doc.sents:
             start, end = sent.start, sent.end
@@ -161,17 +161,19 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-def token_texts(doc: Doc) -> tuple[list[str], list[str]]:
-    """Each token's text and lower-case text, made once per Doc for the
-    sentence splitter and the view (read only: never change the lists)."""
-    texts = doc.user_data.get(TOKENS_KEY)
-    if texts is None or len(texts[0]) != len(doc):
+def token_lists(doc: Doc) -> tuple[list[str], list[str], list[bool]]:
+    """Each token's text, lower-case text and whether a space follows it,
+    made once per Doc for the sentence splitter and the view (read only:
+    never change the lists)."""
+    lists = doc.user_data.get(TOKENS_KEY)
+    if lists is None or len(lists[0]) != len(doc):
         text, lower = [], []
         for token in doc:  # one pass: making each Token object is the cost
             text.append(token.text)
             lower.append(token.lower_)
-        texts = doc.user_data[TOKENS_KEY] = (text, lower)
-    return texts
+        spaced = doc.to_array([SPACY]).astype(bool).tolist() if len(doc) else []
+        lists = doc.user_data[TOKENS_KEY] = (text, lower, spaced)
+    return lists
 
 
 def doc_view(doc: Doc) -> DocView:

@@ -9,11 +9,11 @@ are single tokens that must not end it.
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import IS_SPACE, SENT_START, SPACY
+from spacy.attrs import IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.components.base import token_texts
+from pipeline.components.base import token_lists
 
 # Words followed by a letter that is a name, not an initial: "Series A.", "Class B."
 LETTERED = frozenset({"series", "class", "tier", "phase", "plan", "round", "type"})
@@ -104,7 +104,5 @@ class Tokens:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.text, self.lower = token_texts(doc)
-        flags = doc.to_array([IS_SPACE, SPACY])
-        self.space = flags[:, 0].astype(bool).tolist()
-        self.spaced = flags[:, 1].astype(bool).tolist()
+        self.text, self.lower, self.spaced = token_lists(doc)
+        self.space = doc.to_array([IS_SPACE]).astype(bool).tolist()
