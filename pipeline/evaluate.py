@@ -1,7 +1,11 @@
 """Score output tables against gold annotations (``corpus/.gold/<split>/*.yaml``).
 
 Matching keys, per document:
-- companies: canonical name; money: (value, currency); chips: chip name;
+- companies: a gold name matches a predicted company when it is the
+  company's canonical name or one of the names the document writes it with
+  (its mentions), so "Apple Computer" in a 2006 article matches the canonical
+  "Apple" mentioned as "Apple Computer"; each predicted company matches once;
+- money: (value, currency); chips: chip name;
 - deals: (company, amount); specs: (subject, attribute, value in canonical unit).
 Names are compared case-, punctuation- and legal-suffix-insensitively.
 Deal fields are scored as accuracy over matched deals.
@@ -109,12 +113,38 @@ def predicted_by_doc(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, lis
     for row in mentions.to_dict("records"):
         if row["label"] == "ORG":
             out[row["doc_id"]]["companies"].append(row["canonical"])
+            out[row["doc_id"]]["company_names"].append((row["canonical"], row["text"]))
         elif row["label"] == "MONEY":
             out[row["doc_id"]]["money"].append({"value": row["value"], "unit": row["unit"]})
     for name in ("deals", "chips", "specs"):
         for row in tables[name].to_dict("records"):
             out[row["doc_id"]][name].append(row)
     return out
+
+
+def company_score(gold_names: list[str], written: list[tuple[str, str]]) -> Score:
+    """Match gold names to predicted companies by canonical name or by a name as written.
+
+    >>> s = company_score(["Apple Computer", "Pixar"], [("Apple", "Apple Computer"), ("Apple", "Apple"), ("Intel", "Intel")])
+    >>> (s.tp, s.fp, s.fn)
+    (1, 1, 1)
+    """
+    forms: dict[str, set[str]] = defaultdict(set)
+    for canonical, text in written:
+        key = norm_name(canonical)
+        if key:
+            forms[key].update({key, norm_name(text)})
+    score = Score()
+    unmatched = set(forms)
+    for gold in {norm_name(g) for g in gold_names} - {""}:
+        hit = gold if gold in unmatched else next((k for k in sorted(unmatched) if gold in forms[k]), None)
+        if hit is None:
+            score.fn += 1
+        else:
+            score.tp += 1
+            unmatched.discard(hit)
+    score.fp += len(unmatched)
+    return score
 
 
 def _field(name: str, value):
@@ -139,6 +169,12 @@ def evaluate(gold: dict[str, dict], tables: dict[str, pd.DataFrame]) -> dict:
     for doc_id, gdoc in gold.items():
         pdoc = predicted.get(doc_id, {})
         for table in TABLES:
+            if table == "companies":
+                found = company_score(gdoc.get("companies") or [], pdoc.get("company_names", []))
+                scores[table].tp += found.tp
+                scores[table].fp += found.fp
+                scores[table].fn += found.fn
+                continue
             scores[table].add(_keys(table, gdoc), _keys(table, pdoc))
         pred_deals = {(norm_name(d["company"]), norm_value(d["amount"])): d for d in pdoc.get("deals", [])}
         for gdeal in gdoc.get("deals") or []:

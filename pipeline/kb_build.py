@@ -38,7 +38,7 @@ LEGAL_FORMS = frozenset(
 # Words that registers add and articles drop: "Cisco Systems" is "Cisco".
 DESCRIPTORS = frozenset(
     "group holding holdings technologies technology systems platforms international enterprises industries "
-    "worldwide global".split()
+    "worldwide global motor motors communications".split()
 )
 # Register entries that are no operating company: funds, trusts, blank-cheque shells.
 NOT_COMPANIES = re.compile(
@@ -127,12 +127,14 @@ class Ambiguity:
         False
         >>> Ambiguity(["target"], ["morgan"], ["boston"]).distinctive("Palantir")
         True
-        >>> Ambiguity([], [], []).distinctive("Boston Scientific")
+        >>> Ambiguity(["general", "motors"], [], []).distinctive("General Motors")
         True
+
+        A name of several capitalised words is specific as a phrase, even when
+        each word is an everyday one.
         """
-        words = name.split()
-        if len(words) > 1:
-            return not all(w.lower() in self.blocked for w in words)
+        if len(name.split()) > 1:
+            return True
         return len(name) > 2 and name.lower() not in self.blocked
 
 

@@ -21,7 +21,7 @@ BUILTIN_PACKAGE = "pipeline.patterns"
 # (vendor, family, developer, kind, examples) feed the lookup tables below.
 RULER_FILES = ("companies.jsonl", "chips.jsonl", "models.jsonl", "places.jsonl")
 # Word lists ({"name": [words]}); lists with the same name in several folders are joined.
-CUE_FILES = ("cues.json", "common_words.json")
+CUE_FILES = ("cues.json", "common_words.json", "person_names.json")
 
 
 class PatternFileError(ValueError):
@@ -33,8 +33,19 @@ class PatternFileError(ValueError):
 SOURCES_DIR = "sources"
 
 
+# The company knowledge base, imported from public registers (patterns/kb/README.md).
+# It is layered under the hand-written built-in files, so a curated name keeps
+# its curated id and kind wherever the two disagree.
+KB_DIR = "kb"
+
+
 def builtin_dir() -> Traversable:
     return resources.files(BUILTIN_PACKAGE)
+
+
+def builtin_folders() -> list[Traversable]:
+    """The built-in layers, in order: the imported knowledge base, then the curated files."""
+    return [builtin_dir() / KB_DIR, builtin_dir()]
 
 
 def available_sources() -> list[str]:
@@ -55,7 +66,7 @@ def source_dir(name: str) -> Traversable:
 
 def pattern_folders(sources: Iterable[str] = (), dirs: Iterable[str | Path] = ()) -> list[Traversable | Path]:
     """The folders to layer, in order: built-in, then source packs, then user folders (later ones win)."""
-    return [builtin_dir(), *(source_dir(name) for name in sources), *(Path(d) for d in dirs)]
+    return [*builtin_folders(), *(source_dir(name) for name in sources), *(Path(d) for d in dirs)]
 
 
 def read_jsonl(path: Traversable | Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -109,6 +120,9 @@ class Knowledge:
     chip_family: dict[str, str] = field(default_factory=dict)
     model_developer: dict[str, str] = field(default_factory=dict)
     org_kind: dict[str, str] = field(default_factory=dict)
+    # ORG names only the imported knowledge base gives (no curated file restates them):
+    # register names are weaker evidence than curated ones ("Kestrel" inside "Kestrel Compute").
+    register_names: tuple[str, ...] = ()
     rounds: tuple[dict[str, Any], ...] = ()
 
 
@@ -140,13 +154,17 @@ def load_knowledge(dirs: Iterable[str | Path] | None = None,
     chip_family: dict[str, str] = {}
     model_developer: dict[str, str] = {}
     org_kind: dict[str, str] = {}
+    register = str(builtin_dir() / KB_DIR / "companies.jsonl")
+    from_register: set[tuple[str, str]] = set()
     for name in RULER_FILES:
         for path in _files(folders, name):
+            in_register = str(path) == register
             for _, record in read_jsonl(path):
                 # Re-inserting moves a re-mapped name to the end, so patterns keep folder order.
                 key = _pattern_key(record)
                 ruler_by_name.pop(key, None)
                 ruler_by_name[key] = {k: record[k] for k in ("label", "pattern", "id") if k in record}
+                (from_register.add if in_register else from_register.discard)(key)
                 ident = record.get("id")
                 if record.get("vendor"):
                     chip_vendor[ident] = record["vendor"]
@@ -193,6 +211,7 @@ def load_knowledge(dirs: Iterable[str | Path] | None = None,
         chip_family=chip_family,
         model_developer=model_developer,
         org_kind=org_kind,
+        register_names=tuple(sorted(ruler_by_name[k]["pattern"] for k in from_register if k[0] == "ORG")),
         rounds=tuple(rounds),
     )
 
@@ -212,7 +231,7 @@ def knowledge_to_dict(knowledge: Knowledge) -> dict[str, Any]:
 
 def knowledge_from_dict(data: dict[str, Any]) -> Knowledge:
     fields = dict(data)
-    for name in ("ruler_patterns", "currencies", "spec_units", "rounds"):
+    for name in ("ruler_patterns", "currencies", "spec_units", "rounds", "register_names"):
         fields[name] = tuple(fields.get(name, ()))
     fields["qualifiers"] = {k: tuple(v) for k, v in fields.get("qualifiers", {}).items()}
     fields["cues"] = {k: tuple(v) for k, v in fields.get("cues", {}).items()}

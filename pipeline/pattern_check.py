@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable
 
 from spacy.schemas import validate_token_pattern
 
-from pipeline.knowledge import CUE_FILES, RULER_FILES, builtin_dir, pattern_folders
+from pipeline.knowledge import CUE_FILES, RULER_FILES, builtin_dir, builtin_folders, pattern_folders
 
 # The label each ruler file holds, and the extra keys its records may carry.
 RULER_LABELS = {"companies.jsonl": "ORG", "chips.jsonl": "CHIP", "models.jsonl": "MODEL", "places.jsonl": "GPE"}
@@ -221,4 +221,4 @@ def pattern_tokenizer() -> Callable[[str], list[str]]:
 def check_folders(dirs: Iterable[str | Path], include_builtin: bool = True, sources: Iterable[str] = ()) -> list[Problem]:
     """Problems in the built-in patterns (optionally), the named source packs and the given folders."""
     folders = pattern_folders(sources, dirs)
-    return validate_patterns(folders if include_builtin else folders[1:], pattern_tokenizer())
+    return validate_patterns(folders if include_builtin else folders[len(builtin_folders()):], pattern_tokenizer())

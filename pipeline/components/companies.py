@@ -90,6 +90,7 @@ class CompanyFinder(KnowledgeComponent):
         # Names the gazetteer already knows keep their own canonical name.
         self.known_names = frozenset(p["pattern"] for p in self.knowledge.ruler_patterns
                                      if isinstance(p.get("pattern"), str))
+        self.register_names = frozenset(self.knowledge.register_names)
         self.verb_words = frozenset(
             w for w in (*cues.get("equity_verbs", ()), *cues.get("acquisition_verbs", ())) if " " not in w
         )
@@ -300,6 +301,24 @@ class CompanyFinder(KnowledgeComponent):
         The modifier keeps out "investor Jane Doe", where the role is a person's."""
         return start >= 2 and lower[start - 1] in self.investor_roles and lower[start - 2] in self.role_modifiers
 
+    def _yield_to_longer_names(self, doc: Doc) -> None:
+        """"Kestrel Compute", "Harrow Street Capital": a name only the public
+        registers know, written inside a longer capitalised name, is part of
+        that name. The chunker then reads the whole run. Curated names keep
+        their match ("Nvidia Blackwell" is Nvidia's chip)."""
+        n = len(doc)
+
+        def namey(i: int) -> bool:
+            return 0 <= i < n and not doc[i].ent_type_ and (self._namey(doc[i].text) or doc[i].text == "&") \
+                and not doc[i].is_sent_start and doc[i].lower_ not in self.verb_words
+
+        ents = list(doc.ents)
+        kept = [e for e in ents if not (e.label_ == "ORG" and e.text in self.register_names and (
+            namey(e.end) and doc[e.end - 1].whitespace_ or namey(e.start - 1) and doc[e.start - 1].whitespace_
+            and not doc[e.start].is_sent_start))]
+        if len(kept) != len(ents):
+            doc.ents = kept
+
     def _names_around_places(self, doc: Doc) -> None:
         """"Chile Development Bank", "State Bank of Poland": a place that opens or
         closes an institution's name is part of it, not a place of its own."""
@@ -415,6 +434,7 @@ class CompanyFinder(KnowledgeComponent):
         view = doc_view(doc)
         lower = view.lower
         self._unglue_known_names(doc)
+        self._yield_to_longer_names(doc)
         self._names_around_places(doc)
         self._investment_arms(doc, lower)
         in_ent = entity_mask(doc)
