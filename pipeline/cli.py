@@ -303,18 +303,20 @@ def test_examples(dirs: tuple[Path, ...], sources: tuple[str, ...], with_builtin
     canonical id, currency, spec attribute or round); exit status 1 when there
     is any.
     """
+    from pipeline.knowledge import builtin_folders
     from pipeline.language import make_nlp
     from pipeline.pattern_check import check_folders
     from pipeline.pattern_examples import collect_examples, run_examples
 
     folders = _folders_or_exit(dirs, sources)
+    builtin = len(builtin_folders())
     problems = check_folders(dirs, sources=sources)
     if problems:
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
         click.echo("error: fix these first (`infra-extract patterns validate`)", err=True)
         sys.exit(EXIT_USAGE)
-    tested = folders if with_builtin or len(folders) == 1 else folders[1:]
+    tested = folders if with_builtin or len(folders) == builtin else folders[builtin:]
     examples = collect_examples(tested)
     failures = run_examples(make_nlp(pattern_dirs=dirs, sources=sources), examples)
     for failure in failures:

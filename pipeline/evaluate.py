@@ -147,6 +147,20 @@ def company_score(gold_names: list[str], written: list[tuple[str, str]]) -> Scor
     return score
 
 
+def people_and_places_as_companies(gold_doc: dict, companies: list[str]) -> list[str]:
+    """Predicted companies that the gold names as a person (full name or surname) or a place.
+
+    >>> people_and_places_as_companies({"people": ["Tim Cook"], "places": ["Detroit"]}, ["Cook", "Detroit", "Apple"])
+    ['Cook', 'Detroit']
+    """
+    people = gold_doc.get("people") or []
+    others = {norm_name(p) for p in people} | {norm_name(p.split()[-1]) for p in people if p.split()}
+    others |= {norm_name(p) for p in gold_doc.get("places") or []}
+    gold_companies = {norm_name(c) for c in gold_doc.get("companies") or []}
+    others -= gold_companies | {""}
+    return sorted({c for c in companies if norm_name(c) in others})
+
+
 def _field(name: str, value):
     if name in ("investors", "lead_investors"):
         return names(value)
@@ -166,8 +180,10 @@ def evaluate(gold: dict[str, dict], tables: dict[str, pd.DataFrame]) -> dict:
     field_hits = Counter()
     field_total = Counter()
     investors = Score()
+    misnamed: list[str] = []
     for doc_id, gdoc in gold.items():
         pdoc = predicted.get(doc_id, {})
+        misnamed += [f"{doc_id}: {name}" for name in people_and_places_as_companies(gdoc, pdoc.get("companies", []))]
         for table in TABLES:
             if table == "companies":
                 found = company_score(gdoc.get("companies") or [], pdoc.get("company_names", []))
@@ -192,6 +208,8 @@ def evaluate(gold: dict[str, dict], tables: dict[str, pd.DataFrame]) -> dict:
         "deal_fields": {name: field_hits[name] / field_total[name] if field_total[name] else None
                         for name in DEAL_FIELDS},
         "investors_f1": investors.f1,
+        "people_places_as_companies": misnamed,
+        "has_people_places": any("people" in g or "places" in g for g in gold.values()),
     }
 
 
@@ -218,4 +236,7 @@ def format_report(result: dict, title: str) -> str:
     fields = ", ".join(f"{k} {v:.2f}" for k, v in result["deal_fields"].items() if v is not None)
     lines.append(f"  deal fields (accuracy on matched deals): {fields}")
     lines.append(f"  investors of matched deals: F1 {result['investors_f1']:.3f}")
+    if result.get("has_people_places"):
+        wrong = result["people_places_as_companies"]
+        lines.append(f"  people and places in companies: {len(wrong)}" + (f" ({'; '.join(wrong[:8])})" if wrong else ""))
     return "\n".join(lines)

@@ -175,6 +175,12 @@ def load_knowledge(dirs: Iterable[str | Path] | None = None,
                 if record.get("kind"):
                     org_kind[ident] = record["kind"]
 
+    # A register name that a curated file gives another label ("Sohu" the chip) is left to that file.
+    curated = {key[1] for key in ruler_by_name if key not in from_register}
+    for key in [k for k in from_register if k[1] in curated]:
+        del ruler_by_name[key]
+        from_register.discard(key)
+
     currencies = _merge_by_key(
         (rec for path in _files(folders, "currencies.jsonl") for _, rec in read_jsonl(path)), "code"
     )
@@ -211,7 +217,7 @@ def load_knowledge(dirs: Iterable[str | Path] | None = None,
         chip_family=chip_family,
         model_developer=model_developer,
         org_kind=org_kind,
-        register_names=tuple(sorted(ruler_by_name[k]["pattern"] for k in from_register if k[0] == "ORG")),
+        register_names=tuple(sorted(ruler_by_name[k]["pattern"] for k in from_register)),
         rounds=tuple(rounds),
     )
 

@@ -18,7 +18,7 @@ import spacy
 from spacy.language import Language
 
 # Importing the modules registers the factories.
-from pipeline.components import chips, companies, deals, money, products, sentences, specs  # noqa: F401
+from pipeline.components import chips, companies, deals, money, products, register_names, sentences, specs  # noqa: F401
 from pipeline.components.base import register_extensions
 from pipeline.knowledge import Knowledge, load_knowledge, pattern_folders
 from pipeline.tokenizer import customize_tokenizer
@@ -28,7 +28,7 @@ RULER_CONFIG = {"spans_key": None, "annotate_ents": True, "overwrite": False,
                 "ents_filter": {"@misc": "spacy.prioritize_new_ents_filter.v1"}}
 # Stage order matters: each finder respects the entities found before it, so
 # the curated gazetteer wins over guesses, and deals see every entity.
-STAGES = ("infra_money", "infra_products", "infra_companies", "infra_chips", "infra_specs", "infra_deals")
+STAGES = ("infra_register_names", "infra_money", "infra_products", "infra_companies", "infra_chips", "infra_specs", "infra_deals")
 
 
 class ModelNotFound(RuntimeError):

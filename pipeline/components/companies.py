@@ -90,7 +90,16 @@ class CompanyFinder(KnowledgeComponent):
         # Names the gazetteer already knows keep their own canonical name.
         self.known_names = frozenset(p["pattern"] for p in self.knowledge.ruler_patterns
                                      if isinstance(p.get("pattern"), str))
-        self.register_names = frozenset(self.knowledge.register_names)
+        # A short form may refer back to a longer name unless a curated file gives it its own id;
+        # register names are too many and too plain to block that ("Meridian AI" ... "Meridian").
+        self.curated_names = self.known_names - frozenset(self.knowledge.register_names)
+        self.given_names = frozenset(cues.get("given_names", ()))
+        self.family_names = frozenset(cues.get("family_names", ()))
+        # What a company does right after its name and a person rarely does: "Sable Forge raised".
+        self.company_acts = frozenset(w for w in (*cues.get("raise_verbs", ()), *cues.get("acquisition_verbs", ()))
+                                      if " " not in w)
+        self.public_bodies = frozenset(w.lower() for w in cues.get("public_body_heads", ()))
+        self.place_heads = frozenset(w.lower() for w in cues.get("place_heads", ()))
         self.verb_words = frozenset(
             w for w in (*cues.get("equity_verbs", ()), *cues.get("acquisition_verbs", ())) if " " not in w
         )
@@ -221,6 +230,9 @@ class CompanyFinder(KnowledgeComponent):
             return True
         if any(w in self.months for w in words):
             return True
+        # "Treasury Department", "Cornell University", "White House": public bodies and schools.
+        if words[-1] in self.public_bodies or " ".join(words) in self.public_bodies or words[-1] in self.place_heads:
+            return True
         if end - start == 1 and (doc[start].like_num or len(doc[start].text) == 1
                                  or doc[start].text in self.org_suffixes):
             return True
@@ -233,9 +245,31 @@ class CompanyFinder(KnowledgeComponent):
             return True
         return self._is_person(doc, start, end)
 
+    def _named_person(self, doc: Doc, start: int, end: int) -> bool:
+        """"Tim Cook", "Jill Lajdziak": two or three capitalised words opening with a
+        first name, none of them a company word, are a person's name."""
+        words = [t.text for t in doc[start:end]]
+        if not (2 <= len(words) <= 3 and words[0] in self.given_names):
+            return False
+        # Startups are named like people too ("Sable Forge raised ...").
+        k = end
+        while k < len(doc) and doc[k].lower_ in VERB_GAP:
+            k += 1
+        lower = doc_view(doc).lower
+        if k < len(doc) and lower[k] in self.company_acts:
+            return False
+        # "to acquire Sable Interconnect": after a deal cue, only a known family name says person.
+        if words[-1] not in self.family_names and self._cue_before(doc, lower, start):
+            return False
+        return (all(w[:1].isupper() and w.replace("'", "").replace("-", "").isalpha() for w in words)
+                and not any(w in self.org_suffixes or w.lower() in self.public_bodies for w in words[1:])
+                and " ".join(words) not in self.known_names)
+
     def _is_person(self, doc: Doc, start: int, end: int) -> bool:
         if doc[end - 1].text in self.org_suffixes:
             return False
+        if self._named_person(doc, start, end):
+            return True
         before = [t.lower_ for t in doc[max(0, start - 3) : start]]
         # "existing investor Pebblerun": one word after a firm's role is the firm; "investor Jane Doe" is a person
         if any(w in self.person_titles for w in before[-2:]) and not (
@@ -283,6 +317,13 @@ class CompanyFinder(KnowledgeComponent):
         return bool(self.deal_verbs.starting_at(lower, i))
 
     def _cue_before(self, doc: Doc, lower: list[str], start: int) -> bool:
+        # "a stake in Bremen-based Wattwerk AI": the cue stands before the place modifier.
+        if start >= 3 and lower[start - 1] == "based" and lower[start - 2] == "-" and not doc[start - 3].whitespace_:
+            k = start - 3
+            while k > 0 and doc[k].ent_iob_ == "I":
+                k -= 1
+            if k < start - 3 or doc[k].ent_type_ == "GPE" or self._namey(doc[k].text):
+                return self._cue_before(doc, lower, k)
         return bool(self.before_cues.ending_at(lower, start)) or (
             start >= 2 and lower[start - 1] in ("the", "a", "an") and bool(self.before_cues.ending_at(lower, start - 1))
         ) or self._round_in(lower, start) or self._funded_from(doc, lower, start) or self._role_before(lower, start)
@@ -301,24 +342,6 @@ class CompanyFinder(KnowledgeComponent):
         The modifier keeps out "investor Jane Doe", where the role is a person's."""
         return start >= 2 and lower[start - 1] in self.investor_roles and lower[start - 2] in self.role_modifiers
 
-    def _yield_to_longer_names(self, doc: Doc) -> None:
-        """"Kestrel Compute", "Harrow Street Capital": a name only the public
-        registers know, written inside a longer capitalised name, is part of
-        that name. The chunker then reads the whole run. Curated names keep
-        their match ("Nvidia Blackwell" is Nvidia's chip)."""
-        n = len(doc)
-
-        def namey(i: int) -> bool:
-            return 0 <= i < n and not doc[i].ent_type_ and (self._namey(doc[i].text) or doc[i].text == "&") \
-                and not doc[i].is_sent_start and doc[i].lower_ not in self.verb_words
-
-        ents = list(doc.ents)
-        kept = [e for e in ents if not (e.label_ == "ORG" and e.text in self.register_names and (
-            namey(e.end) and doc[e.end - 1].whitespace_ or namey(e.start - 1) and doc[e.start - 1].whitespace_
-            and not doc[e.start].is_sent_start))]
-        if len(kept) != len(ents):
-            doc.ents = kept
-
     def _names_around_places(self, doc: Doc) -> None:
         """"Chile Development Bank", "State Bank of Poland": a place that opens or
         closes an institution's name is part of it, not a place of its own."""
@@ -333,6 +356,15 @@ class CompanyFinder(KnowledgeComponent):
             while j < n and j < ent.end + 3 and not doc[j].ent_type_ and self._namey(doc[j].text) \
                     and doc[j].text not in self.institution_suffixes:
                 j += 1
+            # "Harlow Compute": a place and one company word, the name ending there. Not "the
+            # UK AI sector": a determiner and the word AI mark a place used as a modifier.
+            e = ent.end
+            if e < n and doc[e].text in self.org_suffixes and doc[e].text not in self.legal_suffixes \
+                    and doc[e].text != "AI" and not (ent.start > 0 and doc[ent.start - 1].lower_ in ("the", "a", "an")) \
+                    and not doc[e].ent_type_ and doc[e - 1].whitespace_ and not (e + 1 < n and self._namey(doc[e + 1].text)):
+                ents[k] = Span(doc, ent.start, e + 1, label="ORG", span_id=doc[ent.start:e + 1].text)
+                changed = True
+                continue
             if j < n and j > ent.end and doc[j].text in self.institution_suffixes and not doc[j].ent_type_ \
                     and doc[j - 1].whitespace_:
                 ents[k] = Span(doc, ent.start, j + 1, label="ORG", span_id=doc[ent.start:j + 1].text)
@@ -434,7 +466,6 @@ class CompanyFinder(KnowledgeComponent):
         view = doc_view(doc)
         lower = view.lower
         self._unglue_known_names(doc)
-        self._yield_to_longer_names(doc)
         self._names_around_places(doc)
         self._investment_arms(doc, lower)
         in_ent = entity_mask(doc)
@@ -514,10 +545,39 @@ class CompanyFinder(KnowledgeComponent):
                 found[nxt] = None
                 queue.append(nxt)
 
-        spans = [self._span(doc, s, e) for s, e in found]
+        people += [Span(doc, e.start, e.end, label="PERSON") for e in doc.ents if e.label_ == "PERSON"]
+        surnames = {p[-1].text for p in people if len(p) >= 2}
+        for s, e in list(found):
+            # "Jobs announced": a person's surname on a second mention is the person.
+            if e - s == 1 and doc[s].text in surnames:
+                del found[(s, e)]
+                people.append(Span(doc, s, e, label="PERSON"))
+        merged = self._join_adjacent_names(doc, list(found))
+        spans = [self._span(doc, s, e) for s, e in merged]
+        add_entities(doc, [sp for sp in spans if any(doc[k].ent_type_ for k in range(sp.start, sp.end))], replace=True)
         add_entities(doc, spans + people, replace=False)
         self._propagate(doc)
         return doc
+
+    def _join_adjacent_names(self, doc: Doc, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """"Air" + the place "Canada", "Singapore" + "Airlines", "Apple" + "Computer":
+        a name found next to an ORG or place it is written together with is one
+        longer company name."""
+        out = []
+        for s, e in found:
+            if s > 0 and doc[s - 1].ent_type_ in ("ORG", "GPE") and doc[s - 1].whitespace_ and not doc[s].is_sent_start:
+                k = s - 1
+                while k > 0 and doc[k].ent_iob_ == "I":
+                    k -= 1
+                s = k
+            if e < len(doc) and doc[e].ent_type_ in ("ORG", "GPE") and doc[e - 1].whitespace_ \
+                    and doc[e].ent_iob_ == "B" and not doc[e].is_sent_start:
+                k = e + 1
+                while k < len(doc) and doc[k].ent_iob_ == "I":
+                    k += 1
+                e = k
+            out.append((s, e))
+        return out
 
     def _distinctive(self, word: str) -> bool:
         """A capitalised word that is no everyday English word, so it can stand for a name."""
@@ -563,13 +623,13 @@ class CompanyFinder(KnowledgeComponent):
             # "Halden AI" introduces "Halden"; "Sequoia Capital" introduces "Sequoia".
             if len(tokens) >= 2 and tokens[-1] in self.org_suffixes and tokens[-1] not in self.legal_suffixes:
                 short = tokens[:-1]
-                if not all(w.lower() in self.generic for w in short) and " ".join(short) not in self.known_names:
+                if not all(w.lower() in self.generic for w in short) and " ".join(short) not in self.curated_names:
                     names.setdefault(short, canonical)
             # A name the gazetteer does not know is later cut to its first word:
             # "Sable Logic Inc." ... "Sable's chip".
             words = next((k + 1 for k, t in enumerate(ent) if t.whitespace_), len(tokens))
             first = tokens[:words]
-            if len(tokens) > words and " ".join(tokens) not in self.known_names and "".join(first) not in self.known_names \
+            if len(tokens) > words and " ".join(tokens) not in self.curated_names and "".join(first) not in self.curated_names \
                     and self._distinctive("".join(first)):
                 names.setdefault(first, canonical)
         if not names:

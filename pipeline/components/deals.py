@@ -445,7 +445,8 @@ class DealFinder(KnowledgeComponent):
         for k in range(ent.start - 1, max(trigger_at, ent.start - INTO_REACH) - 1, -1):
             if lower[k] in ("in", "into", "to"):
                 return True
-            if lower[k] in INTO_BLOCKERS or doc[k].ent_type_ in ("ORG", "MONEY", "GPE"):
+            based = k + 2 < len(lower) and lower[k + 1] == "-" and lower[k + 2] == "based"  # "Bremen-based X"
+            if lower[k] in INTO_BLOCKERS or doc[k].ent_type_ in ("ORG", "MONEY", "GPE") and not based:
                 return False
         return False
 

@@ -1,0 +1,66 @@
+"""``infra_register_names``: names from the public registers give way to a
+longer name written around them.
+
+The imported knowledge base (``patterns/kb``) knows thousands of listed
+companies whose names are ordinary words of startup names: "Kestrel",
+"Helios", "Aether". Inside "Kestrel Compute", "Helios H2e" or "Aether.Grid"
+such a match is a fragment of another name, so the ruler's match is dropped
+and the later finders read the whole capitalised run. Curated names keep
+their match ("Nvidia Blackwell" is Nvidia's chip). It runs right after the
+ruler, before any finder reads the entities.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.components.base import KnowledgeComponent
+
+# Written inside one word: "Aether.Grid", "Run:ai".
+JOINERS_TIGHT = frozenset({"-", ":", ".", "/"})
+
+
+@Language.factory("infra_register_names", default_config={})
+def make_register_names(nlp: Language, name: str) -> "RegisterNames":
+    return RegisterNames(nlp, name)
+
+
+def namey(text: str) -> bool:
+    """A word that may continue a name: capitalised, or an inner capital ("xAI").
+
+    >>> namey("Compute"), namey("H2e"), namey("xAI"), namey("raised"), namey("&")
+    (True, True, True, False, True)
+    """
+    return text == "&" or text[:1].isupper() or text[:1].islower() and any(c.isupper() for c in text[1:])
+
+
+class RegisterNames(KnowledgeComponent):
+    def setup(self) -> None:
+        self.register_names = frozenset(self.knowledge.register_names)
+        cues = self.knowledge.cues
+        # "Kestrel Raises $5M" in a Title Case headline: a verb is no part of the name.
+        self.verbs = frozenset(w for w in (*cues.get("equity_verbs", ()), *cues.get("acquisition_verbs", ()))
+                               if " " not in w)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not self.register_names:
+            return doc
+        ents = list(doc.ents)
+        kept = [e for e in ents if not (e.label_ == "ORG" and e.text in self.register_names and self._inside(doc, e))]
+        if len(kept) != len(ents):
+            doc.ents = kept
+        return doc
+
+    def _continues(self, doc: Doc, i: int) -> bool:
+        return 0 <= i < len(doc) and not doc[i].ent_type_ and not doc[i].is_sent_start \
+            and namey(doc[i].text) and doc[i].lower_ not in self.verbs
+
+    def _inside(self, doc: Doc, ent) -> bool:
+        after, before = ent.end, ent.start - 1
+        if self._continues(doc, after) and doc[after - 1].whitespace_:
+            return True
+        if after + 1 < len(doc) and doc[after].text in JOINERS_TIGHT and not doc[after - 1].whitespace_ \
+                and not doc[after].whitespace_ and self._continues(doc, after + 1):
+            return True
+        return not doc[ent.start].is_sent_start and self._continues(doc, before) and doc[before].whitespace_
