@@ -1,5 +1,5 @@
-"""``infra_register_names``: names from the public registers give way to a
-longer name written around them.
+""""``infra_register_names``: names from the public registers give way to a
+longer name written around them, and to products named like them.
 
 The imported knowledge base (``patterns/kb``) knows thousands of listed
 companies whose names are ordinary words of startup names: "Kestrel",
@@ -42,6 +42,9 @@ class RegisterNames(KnowledgeComponent):
         # "Kestrel Raises $5M" in a Title Case headline: a verb is no part of the name.
         self.verbs = frozenset(w for w in (*cues.get("equity_verbs", ()), *cues.get("acquisition_verbs", ()))
                                if " " not in w)
+        # "Aurelic's Helios accelerator": before a product noun, or after an owner, the name is a product's.
+        self.product_nouns = frozenset(w for name in ("chip_nouns", "system_nouns", "model_nouns", "product_nouns")
+                                       for w in cues.get(name, ()) if " " not in w)
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.register_names:
@@ -58,6 +61,8 @@ class RegisterNames(KnowledgeComponent):
 
     def _inside(self, doc: Doc, ent) -> bool:
         after, before = ent.end, ent.start - 1
+        if after < len(doc) and doc[after].lower_ in self.product_nouns or before >= 0 and doc[before].lower_ in ("'s", "’s"):
+            return True
         if self._continues(doc, after) and doc[after - 1].whitespace_:
             return True
         if after + 1 < len(doc) and doc[after].text in JOINERS_TIGHT and not doc[after - 1].whitespace_ \
