@@ -7,7 +7,7 @@ Matching keys, per document:
   "Apple" mentioned as "Apple Computer"; each predicted company matches once;
 - money: (value, currency); chips: chip name;
 - deals: (company, amount); specs: (subject, attribute, value in canonical unit).
-Names are compared case-, punctuation- and legal-suffix-insensitively.
+Names are compared ignoring case, punctuation, a leading "The" and legal suffixes.
 Deal fields are scored as accuracy over matched deals.
 """
 
@@ -32,13 +32,14 @@ LEGAL = re.compile(r"\b(inc|corp|corporation|ltd|limited|llc|llp|plc|gmbh|ag|sa|
 def norm_name(name) -> str:
     """Comparable form of a company or chip name.
 
-    >>> norm_name("NVIDIA Corp."), norm_name("Run:ai"), norm_name("Gaudi 3")
-    ('nvidia', 'runai', 'gaudi3')
+    >>> norm_name("NVIDIA Corp."), norm_name("Run:ai"), norm_name("Gaudi 3"), norm_name("The Verge")
+    ('nvidia', 'runai', 'gaudi3', 'verge')
     """
     if name is None or (isinstance(name, float) and name != name):
         return ""
     text = str(name).casefold().strip()
     text = LEGAL.sub("", text).strip(" ,.")
+    text = text[4:] if text.startswith("the ") else text
     return re.sub(r"[^\w]+", "", text)
 
 

@@ -38,7 +38,7 @@ LEGAL_FORMS = frozenset(
 # Words that registers add and articles drop: "Cisco Systems" is "Cisco".
 DESCRIPTORS = frozenset(
     "group holding holdings technologies technology systems platforms international enterprises industries "
-    "worldwide global motor motors communications".split()
+    "worldwide motor motors communications".split()
 )
 # Register entries that are no operating company: funds, trusts, blank-cheque shells.
 NOT_COMPANIES = re.compile(

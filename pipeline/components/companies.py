@@ -100,6 +100,7 @@ class CompanyFinder(KnowledgeComponent):
                                       if " " not in w)
         self.public_bodies = frozenset(w.lower() for w in cues.get("public_body_heads", ()))
         self.place_heads = frozenset(w.lower() for w in cues.get("place_heads", ()))
+        self.index_heads = Phrases(nlp, cues.get("index_heads", ()))
         self.verb_words = frozenset(
             w for w in (*cues.get("equity_verbs", ()), *cues.get("acquisition_verbs", ())) if " " not in w
         )
@@ -233,6 +234,8 @@ class CompanyFinder(KnowledgeComponent):
         # "Treasury Department", "Cornell University", "White House": public bodies and schools.
         if words[-1] in self.public_bodies or " ".join(words) in self.public_bodies or words[-1] in self.place_heads:
             return True
+        if self.index_heads.ending_at(words, len(words)) or self._names_an_index(doc, end):
+            return True
         if end - start == 1 and (doc[start].like_num or len(doc[start].text) == 1
                                  or doc[start].text in self.org_suffixes):
             return True
@@ -341,6 +344,16 @@ class CompanyFinder(KnowledgeComponent):
         """"existing investor X", "state-run lender X": a role word with a modifier names a firm.
         The modifier keeps out "investor Jane Doe", where the role is a person's."""
         return start >= 2 and lower[start - 1] in self.investor_roles and lower[start - 2] in self.role_modifiers
+
+    def _names_an_index(self, doc: Doc, end: int) -> bool:
+        """"Nasdaq Composite", "Dow Jones Industrial Average": a name before an index word."""
+        return end < len(doc) and bool(self.index_heads.starting_at(doc_view(doc).lower, end))
+
+    def _drop_index_names(self, doc: Doc) -> None:
+        ents = list(doc.ents)
+        kept = [e for e in ents if not (e.label_ == "ORG" and self._names_an_index(doc, e.end))]
+        if len(kept) != len(ents):
+            doc.ents = kept
 
     def _names_around_places(self, doc: Doc) -> None:
         """"Chile Development Bank", "State Bank of Poland": a place that opens or
@@ -466,6 +479,7 @@ class CompanyFinder(KnowledgeComponent):
         view = doc_view(doc)
         lower = view.lower
         self._unglue_known_names(doc)
+        self._drop_index_names(doc)
         self._names_around_places(doc)
         self._investment_arms(doc, lower)
         in_ent = entity_mask(doc)
