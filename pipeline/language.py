@@ -18,13 +18,15 @@ import spacy
 from spacy.language import Language
 
 # Importing the modules registers the factories.
-from pipeline.components import chips, companies, deals, money, products, register_names, sentences, specs  # noqa: F401
+from pipeline.components import (  # noqa: F401
+    chips, companies, deals, model_entities, money, products, register_names, sentences, specs)
+from pipeline.components.model_entities import RULER_KEY
 from pipeline.components.base import register_extensions
 from pipeline.knowledge import Knowledge, load_knowledge, pattern_folders
 from pipeline.tokenizer import customize_tokenizer
 
 RULER = "infra_entity_ruler"
-RULER_CONFIG = {"spans_key": None, "annotate_ents": True, "overwrite": False,
+RULER_CONFIG = {"spans_key": RULER_KEY, "annotate_ents": True, "overwrite": False,
                 "ents_filter": {"@misc": "spacy.prioritize_new_ents_filter.v1"}}
 # Stage order matters: each finder respects the entities found before it, so
 # the curated gazetteer wins over guesses, and deals see every entity.
@@ -59,7 +61,10 @@ def make_nlp(model: str | None = None, pattern_dirs: Iterable[str | Path] = (),
     nlp = load_base(model)
     knowledge = knowledge or load_knowledge(folders=pattern_folders(sources, pattern_dirs))
     customize_tokenizer(nlp)
-    if not (nlp.has_pipe("parser") or nlp.has_pipe("senter") or nlp.has_pipe("sentencizer")):
+    # News sentences are cut by the project's own splitter, with a model too: a model's
+    # parser respects boundaries already set, and its own cuts of headlines, datelines
+    # and list items made the deals table worse on the real-text splits.
+    if not nlp.has_pipe("infra_sentences"):
         nlp.add_pipe("infra_sentences", first=True)
     ruler_position = {"before": "ner"} if nlp.has_pipe("ner") else {}
     # A span ruler that writes doc.ents, new spans winning over overlapping ones
@@ -71,7 +76,8 @@ def make_nlp(model: str | None = None, pattern_dirs: Iterable[str | Path] = (),
     # other pipes off, a large gazetteer loads without running them on every name.
     with nlp.select_pipes(disable=nlp.pipe_names):
         ruler.add_patterns(list(knowledge.ruler_patterns))
-    for stage in stages:
+    # A model's own entities are candidates for the rules, never answers (components/model_entities.py).
+    for stage in (("infra_model_entities",) if nlp.has_pipe("ner") and stages else ()) + tuple(stages):
         component = nlp.add_pipe(stage)
         component.set_knowledge(knowledge)
     return nlp
