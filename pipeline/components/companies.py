@@ -101,6 +101,7 @@ class CompanyFinder(KnowledgeComponent):
         self.public_bodies = frozenset(w.lower() for w in cues.get("public_body_heads", ()))
         self.place_heads = frozenset(w.lower() for w in cues.get("place_heads", ()))
         self.index_heads = Phrases(nlp, cues.get("index_heads", ()))
+        self.compass_words = frozenset(w.lower() for w in cues.get("compass_words", ()))
         self.verb_words = frozenset(
             w for w in (*cues.get("equity_verbs", ()), *cues.get("acquisition_verbs", ())) if " " not in w
         )
@@ -235,6 +236,9 @@ class CompanyFinder(KnowledgeComponent):
         if words[-1] in self.public_bodies or " ".join(words) in self.public_bodies or words[-1] in self.place_heads:
             return True
         if self.index_heads.ending_at(words, len(words)) or self._names_an_index(doc, end):
+            return True
+        # "Eastern Mediterranean", "South Asia": a compass word opens a region's name.
+        if end - start >= 2 and words[0] in self.compass_words and doc[end - 1].text not in self.org_suffixes:
             return True
         if end - start == 1 and (doc[start].like_num or len(doc[start].text) == 1
                                  or doc[start].text in self.org_suffixes):
