@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test evaluate peer bench clean
+.PHONY: setup run test evaluate peer bench kb clean
 
 setup: $(STAMP)
 
@@ -36,6 +36,13 @@ BENCH_ARTICLES ?= 5000
 bench: setup
 	$(BIN)/infra-extract bench scale corpus --articles $(BENCH_ARTICLES)
 	$(BIN)/infra-extract bench gazetteer corpus
+
+# The knowledge base's ruler patterns, imported from its spreadsheets (patterns/kb/README.md
+# says where the spreadsheets come from and how pipeline/kb_build.py rebuilds them).
+kb: setup
+	rm -f patterns/kb/companies.jsonl patterns/kb/places.jsonl
+	$(BIN)/infra-extract patterns import patterns/kb/companies.csv --label ORG --alias-column aliases --field kind=kind -o patterns/kb/companies.jsonl
+	$(BIN)/infra-extract patterns import patterns/kb/places.csv --label GPE -o patterns/kb/places.jsonl
 
 test: setup
 	$(BIN)/python -m pytest

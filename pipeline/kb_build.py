@@ -8,10 +8,10 @@ shipped, the CSV is.
 
 Registers write names as lawyers do ("ALIBABA GROUP HOLDING LTD", "Cisco
 Systems, Inc."); articles write "Alibaba" and "Cisco". So each register name
-gives a canonical name without its legal form, in the case articles use, and
-a short alias without descriptors ("Group", "Holding") when that alias is a
-distinctive word: an everyday word, a first name or a place would match far
-more than the company.
+gives a name without its legal form, in the case articles use. Its short
+form without descriptors ("Group", "Holding") becomes the canonical name,
+with the fuller one as an alias, when the short form is distinctive: an
+everyday word, a first name or a place would match far more than the company.
 
     python -m pipeline.kb_build --sec company_tickers.json --yago companies.csv \\
         --common patterns/common_words.json --names patterns/person_names.json \\
@@ -154,12 +154,12 @@ def yago_names(path: Path) -> Iterator[str]:
 def kb_rows(sources: Iterable[tuple[str, Iterable[str]]], ambiguity: Ambiguity) -> list[dict[str, str]]:
     """One row per company: canonical name, aliases (``;``-joined), kind and source.
 
-    A short alias that two companies would share is dropped for both.
+    A short form that two companies would share is dropped for both.
 
     >>> amb = Ambiguity(["general"], [], [])
     >>> rows = kb_rows([("sec", ["CISCO SYSTEMS, INC.", "GENERAL HOLDINGS CORP"])], amb)
     >>> [(r["name"], r["aliases"]) for r in rows]
-    [('Cisco Systems', 'Cisco'), ('General Holdings', '')]
+    [('Cisco', 'Cisco Systems'), ('General Holdings', '')]
     """
     rows: dict[str, dict[str, str]] = {}
     shorts: dict[str, str] = {}
@@ -175,8 +175,11 @@ def kb_rows(sources: Iterable[tuple[str, Iterable[str]]], ambiguity: Ambiguity) 
                 shorts[name.lower()] = short
     counts = Counter(s.lower() for s in shorts.values())
     for key, short in shorts.items():
+        # The short form is how articles name the company, so it is the canonical name
+        # and the register's fuller name its alias ("Cisco", alias "Cisco Systems").
         if counts[short.lower()] == 1 and short.lower() not in rows:
-            rows[key]["aliases"] = short
+            rows[key]["aliases"] = rows[key]["name"]
+            rows[key]["name"] = short
     return sorted(rows.values(), key=lambda r: r["name"].lower())
 
 
@@ -210,7 +213,7 @@ def main(sec: Path | None, yago: Path | None, common: Path, names: Path, places:
         writer = csv.DictWriter(handle, fieldnames=["name", "aliases", "kind", "source"], lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    click.echo(f"{output}: {len(rows)} companies, {sum(bool(r['aliases']) for r in rows)} with a short alias")
+    click.echo(f"{output}: {len(rows)} companies, {sum(bool(r['aliases']) for r in rows)} with a short name")
 
 
 if __name__ == "__main__":
