@@ -15,6 +15,7 @@ import re
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from pipeline.components.base import DocView, KnowledgeComponent, add_entities, doc_view, entity_mask
 from pipeline.components.phrases import Phrases
@@ -397,7 +398,9 @@ class CompanyFinder(KnowledgeComponent):
                 ents[k] = Span(doc, b, ent.end, label="ORG", span_id=doc[b:ent.end].text)
                 changed = True
         if changed:
-            doc.ents = ents
+            # Two places may claim the words between them ("Chile Development Bank of Poland"):
+            # the longer name wins.
+            doc.ents = filter_spans(ents)
 
     def _round_in(self, lower: list[str], start: int) -> bool:
         """"led a S$200 million Series C in NeuroLoft": the company a round is in."""
@@ -570,6 +573,12 @@ class CompanyFinder(KnowledgeComponent):
             if e - s == 1 and doc[s].text in surnames:
                 del found[(s, e)]
                 people.append(Span(doc, s, e, label="PERSON"))
+        # "Cook said": every later bare surname of a named person is that person.
+        in_ent = entity_mask(doc)
+        taken = {(s, e) for s, e in found}
+        people += [Span(doc, i, i + 1, label="PERSON") for i, t in (enumerate(doc) if surnames else ())
+                   if t.text in surnames and not in_ent[i] and t.text[:1].isupper()
+                   and not any(s <= i < e for s, e in taken)]
         merged = self._join_adjacent_names(doc, list(found))
         spans = [self._span(doc, s, e) for s, e in merged]
         add_entities(doc, [sp for sp in spans if any(doc[k].ent_type_ for k in range(sp.start, sp.end))], replace=True)

@@ -55,8 +55,9 @@ class RegisterNames(KnowledgeComponent):
             doc.ents = kept
         return doc
 
-    def _continues(self, doc: Doc, i: int) -> bool:
-        return 0 <= i < len(doc) and not doc[i].ent_type_ and not doc[i].is_sent_start \
+    def _continues(self, doc: Doc, i: int, opens: bool = False) -> bool:
+        """Token i may be part of the same name; ``opens``: it may be the sentence's first word."""
+        return 0 <= i < len(doc) and not doc[i].ent_type_ and (opens or not doc[i].is_sent_start) \
             and namey(doc[i].text) and doc[i].lower_ not in self.verbs
 
     def _inside(self, doc: Doc, ent) -> bool:
@@ -68,4 +69,4 @@ class RegisterNames(KnowledgeComponent):
         if after + 1 < len(doc) and doc[after].text in JOINERS_TIGHT and not doc[after - 1].whitespace_ \
                 and not doc[after].whitespace_ and self._continues(doc, after + 1):
             return True
-        return not doc[ent.start].is_sent_start and self._continues(doc, before) and doc[before].whitespace_
+        return not doc[ent.start].is_sent_start and self._continues(doc, before, opens=True) and doc[before].whitespace_
