@@ -15,7 +15,7 @@ everyday word, a first name or a place would match far more than the company.
 
     python -m pipeline.kb_build --sec company_tickers.json --yago companies.csv \\
         --common patterns/common_words.json --names patterns/person_names.json \\
-        --places patterns/places.jsonl -o patterns/kb/companies.csv
+        --places patterns/places.jsonl --english english_words.txt -o patterns/kb/companies.csv
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ NOT_COMPANIES = re.compile(
     re.IGNORECASE,
 )
 BANK_WORDS = re.compile(r"\b(bank|bancorp|bancshares|banco|banque)\b", re.IGNORECASE)
-STATE_TAG = re.compile(r"\s*/[A-Z]{2,}/?\s*$|\s*/\s*(?:NEW|ADR|PUBCO)\s*/?$", re.IGNORECASE)
+STATE_TAG = re.compile(r"\s*/[A-Z]{2,}/?\s*$|\s*/\s*(?:NEW|ADR|PUBCO)\s*/?$|\s*/\s*$", re.IGNORECASE)
 
 
 def _case(word: str, english: frozenset[str] = frozenset()) -> str:
@@ -76,6 +76,8 @@ def article_name(register_name: str, english: frozenset[str] = frozenset()) -> s
     'Amazon.com'
     >>> article_name("BANK OF AMERICA CORP /DE/", frozenset({"bank"}))
     'Bank of America'
+    >>> article_name("TOYOTA MOTOR CORP/")
+    'Toyota Motor'
     >>> article_name("3i GROUP plc")
     '3i Group'
     >>> article_name("SPDR S&P 500 ETF TRUST") is None, article_name("1606 CORP.") is None
@@ -151,19 +153,20 @@ def yago_names(path: Path) -> Iterator[str]:
             yield row["name"]
 
 
-def kb_rows(sources: Iterable[tuple[str, Iterable[str]]], ambiguity: Ambiguity) -> list[dict[str, str]]:
+def kb_rows(sources: Iterable[tuple[str, Iterable[str], Ambiguity]]) -> list[dict[str, str]]:
     """One row per company: canonical name, aliases (``;``-joined), kind and source.
 
-    A short form that two companies would share is dropped for both.
+    Each source comes with the words its one-word names must avoid. A short form
+    that two companies would share is dropped for both.
 
     >>> amb = Ambiguity(["general"], [], [])
-    >>> rows = kb_rows([("sec", ["CISCO SYSTEMS, INC.", "GENERAL HOLDINGS CORP"])], amb)
+    >>> rows = kb_rows([("sec", ["CISCO SYSTEMS, INC.", "GENERAL HOLDINGS CORP"], amb)])
     >>> [(r["name"], r["aliases"]) for r in rows]
     [('Cisco', 'Cisco Systems'), ('General Holdings', '')]
     """
     rows: dict[str, dict[str, str]] = {}
     shorts: dict[str, str] = {}
-    for source, names in sources:
+    for source, names, ambiguity in sources:
         for raw in names:
             name = article_name(raw, ambiguity.english)
             if not name or name.lower() in rows or not ambiguity.distinctive(name):
@@ -197,17 +200,25 @@ def _place_names(path: Path) -> Iterator[str]:
 @click.option("--common", type=click.Path(path_type=Path, exists=True), required=True)
 @click.option("--names", type=click.Path(path_type=Path, exists=True), required=True)
 @click.option("--places", type=click.Path(path_type=Path, exists=True), required=True)
+@click.option("--english", type=click.Path(path_type=Path, exists=True),
+              help="A larger English word list, one word a line, joined to --common.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
-def main(sec: Path | None, yago: Path | None, common: Path, names: Path, places: Path, output: Path) -> None:
+def main(sec: Path | None, yago: Path | None, common: Path, names: Path, places: Path, english: Path | None,
+         output: Path) -> None:
     person = json.loads(names.read_text(encoding="utf-8"))
-    ambiguity = Ambiguity(json.loads(common.read_text(encoding="utf-8"))["common_words"],
-                          [*person.get("given_names", ()), *person.get("family_names", ())], _place_names(places))
+    common_words = json.loads(common.read_text(encoding="utf-8"))["common_words"]
+    words = [*common_words, *(english.read_text(encoding="utf-8").split() if english else ())]
+    people = [*person.get("given_names", ()), *person.get("family_names", ())]
+    places_seen = list(_place_names(places))
+    # YAGO lists companies large enough for an encyclopedia ("Airbus", "Toyota"), which a
+    # dictionary of English may list too; the register also lists small firms named with
+    # dictionary words ("Bandwidth", "Lattice"), so its one-word names avoid the larger list.
     sources = []
-    if yago:  # first: its names are the common ones, so they keep a short alias a register name would claim
-        sources.append(("yago", yago_names(yago)))
+    if yago:  # first: its names are the common ones, so they keep a short form a register name would claim
+        sources.append(("yago", yago_names(yago), Ambiguity(common_words, people, places_seen)))
     if sec:
-        sources.append(("sec", sec_names(sec)))
-    rows = kb_rows(sources, ambiguity)
+        sources.append(("sec", sec_names(sec), Ambiguity(words, people, places_seen)))
+    rows = kb_rows(sources)
     output.parent.mkdir(parents=True, exist_ok=True)
     with output.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=["name", "aliases", "kind", "source"], lineterminator="\n")

@@ -239,7 +239,7 @@ class CompanyFinder(KnowledgeComponent):
         if self.index_heads.ending_at(words, len(words)) or self._names_an_index(doc, end):
             return True
         # "Eastern Mediterranean", "South Asia": a compass word opens a region's name.
-        if end - start >= 2 and words[0] in self.compass_words and doc[end - 1].text not in self.org_suffixes:
+        if end - start == 2 and words[0] in self.compass_words and doc[end - 1].text not in self.org_suffixes:
             return True
         if end - start == 1 and (doc[start].like_num or len(doc[start].text) == 1
                                  or doc[start].text in self.org_suffixes):
@@ -592,6 +592,9 @@ class CompanyFinder(KnowledgeComponent):
         longer company name."""
         out = []
         for s, e in found:
+            # "Harlow & Finch Ventures": across an ampersand too
+            if s > 1 and doc[s - 1].text == "&" and doc[s - 2].ent_type_ in ("ORG", "GPE") and doc[s - 2].whitespace_:
+                s -= 1
             if s > 0 and doc[s - 1].ent_type_ in ("ORG", "GPE") and doc[s - 1].whitespace_ and not doc[s].is_sent_start:
                 k = s - 1
                 while k > 0 and doc[k].ent_iob_ == "I":

@@ -69,4 +69,11 @@ class RegisterNames(KnowledgeComponent):
         if after + 1 < len(doc) and doc[after].text in JOINERS_TIGHT and not doc[after - 1].whitespace_ \
                 and not doc[after].whitespace_ and self._continues(doc, after + 1):
             return True
+        # "Hyper-Lattice": glued to a word before it
+        if before >= 1 and doc[before].text in JOINERS_TIGHT and not doc[before].whitespace_ \
+                and not doc[before - 1].whitespace_ and self._continues(doc, before - 1, opens=True):
+            return True
+        # "State Bank of India": the register's "State Bank" opens a longer name
+        if after + 1 < len(doc) and doc[after].lower_ == "of" and namey(doc[after + 1].text):
+            return True
         return not doc[ent.start].is_sent_start and self._continues(doc, before, opens=True) and doc[before].whitespace_
