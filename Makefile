@@ -9,10 +9,14 @@ STAMP  := $(VENV)/.installed
 
 setup: $(STAMP)
 
+# pip -qq: errors still stop the build, but warnings do not fill a newcomer's first
+# screen. The editable install's notice ("be careful with folders ... same name")
+# is one setuptools always prints for our patterns/ -> pipeline.patterns mapping;
+# .ci/plain-pip-install checks that a plain install prints no setuptools warning.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
 run: setup

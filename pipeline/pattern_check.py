@@ -9,6 +9,7 @@ given two canonical ids, and token patterns the tokenizer can never produce.
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
@@ -31,6 +32,10 @@ TABLE_KEYS = {
     "rounds.jsonl": ("round", frozenset({"round", "forms", "examples"})),
 }
 JSON_FILES = (*CUE_FILES, "magnitudes.json", "qualifiers.json")
+# Every file name the loader reads in a pattern folder; any other .json or .jsonl
+# file there is reported, because the loader would skip it without a word.
+READ_FILES = (*RULER_FILES, *TABLE_KEYS, *JSON_FILES)
+PATTERN_SUFFIXES = (".json", ".jsonl")
 # Token attributes whose value is one token's exact text: a value the tokenizer
 # splits into several tokens can never match.
 TEXT_ATTRS = ("ORTH", "TEXT", "LOWER", "NORM")
@@ -43,6 +48,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        # line 0: the problem is the file as a whole (its name), not one of its lines
+        if self.line == 0:
+            return f"{self.path}: {self.message}"
         return f"{self.path}:{self.line}: {self.message}"
 
 
@@ -51,9 +59,10 @@ def _lines(path: Traversable | Path) -> Iterable[tuple[int, str]]:
         yield from enumerate(handle, start=1)
 
 
-def _records(path: Traversable | Path, allowed: frozenset[str], shape: str,
+def _records(path: Traversable | Path, allowed: frozenset[str] | None, shape: str,
              problems: list[Problem]) -> Iterable[tuple[int, dict[str, Any]]]:
-    """The JSON objects of a JSONL file; broken lines and unknown keys go to ``problems``."""
+    """The JSON objects of a JSONL file; broken lines and keys outside ``allowed``
+    (when it is given) go to ``problems``."""
     for line, text in _lines(path):
         if not text.strip():
             continue
@@ -66,7 +75,7 @@ def _records(path: Traversable | Path, allowed: frozenset[str], shape: str,
         if not isinstance(record, dict):
             problems.append(Problem(str(path), line, f"expected a JSON object such as {shape}"))
             continue
-        unknown = sorted(set(record) - allowed)
+        unknown = sorted(set(record) - allowed) if allowed is not None else []
         if unknown:
             problems.append(Problem(str(path), line, f"unknown key(s) {', '.join(map(repr, unknown))}; "
                                                      f"{path.name} records may carry {', '.join(sorted(allowed))}"))
@@ -180,6 +189,27 @@ def _line_of(path: Traversable | Path, key: str) -> int:
     return 1
 
 
+def check_unread_file(path: Traversable | Path) -> list[Problem]:
+    """A .json or .jsonl file the loader will not read: named with the names it would
+    read (the closest first), and, for JSONL, its broken lines, so one run shows all."""
+    close = difflib.get_close_matches(path.name.lower(), READ_FILES, n=1, cutoff=0.8)
+    hint = f"rename it to {close[0]!r} if that is what it holds, or move it out; " if close else ""
+    problems = [Problem(str(path), 0, f"not read: in a pattern folder the loader reads only {', '.join(READ_FILES)}; "
+                                      f"{hint}the loader would skip it")]
+    if path.name.lower().endswith(".jsonl"):
+        for _ in _records(path, None, "{...}", problems):
+            pass
+    return problems
+
+
+def _unread_files(directory: Traversable | Path) -> list[Traversable | Path]:
+    if not directory.is_dir():
+        return []
+    return sorted((entry for entry in directory.iterdir()
+                   if entry.is_file() and entry.name.lower().endswith(PATTERN_SUFFIXES) and entry.name not in READ_FILES),
+                  key=lambda entry: entry.name)
+
+
 def builtin_cue_lists() -> frozenset[str]:
     lists: set[str] = set()
     for name in CUE_FILES:
@@ -204,6 +234,8 @@ def validate_patterns(dirs: Iterable[Traversable | Path], tokenize: Callable[[st
         for name in JSON_FILES:
             if (directory / name).is_file():
                 problems += check_json_file(directory / name, known_lists)
+        for path in _unread_files(directory):
+            problems += check_unread_file(path)
     return problems
 
 

@@ -71,6 +71,59 @@ def test_run_refuses_invalid_patterns_before_reading_articles(tmp_path):
     assert not out.exists()
 
 
+# Files the loader never reads: (file name, text, the name the message proposes or None)
+UNREAD = [
+    ("bad.jsonl", '{"label": "ORG", "pattern": "Quorra", "id": "Quorra"}\n', None),
+    ("company.jsonl", '{"label": "ORG", "pattern": "Quorra", "id": "Quorra"}\n', "companies.jsonl"),
+    ("chip.jsonl", '{"label": "CHIP", "pattern": "QX-9", "id": "QX-9"}\n', "chips.jsonl"),
+    ("Companies.JSONL", '{"label": "ORG", "pattern": "Quorra", "id": "Quorra"}\n', "companies.jsonl"),
+    ("cue.json", '{"equity_verbs": ["bags"]}\n', "cues.json"),
+]
+
+
+@pytest.mark.parametrize("name,text,proposed", UNREAD, ids=[u[0] for u in UNREAD])
+def test_a_file_the_loader_skips_is_reported_by_name(tmp_path, name, text, proposed):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    [problem] = [str(p) for p in check_folders([tmp_path], include_builtin=False)]
+    assert problem.startswith(f"{tmp_path / name}: not read: ")
+    assert "companies.jsonl, chips.jsonl" in problem and "cues.json" in problem  # the names it would read
+    if proposed:
+        assert f"rename it to {proposed!r}" in problem
+    else:
+        assert "rename it" not in problem
+
+
+def test_broken_lines_of_an_unread_jsonl_file_are_reported_too(tmp_path):
+    (tmp_path / "company.jsonl").write_text('{"label": "ORG", "pattern": "Quorra", "id": "Quorra"}\n{"label": \n',
+                                            encoding="utf-8")
+    problems = [str(p) for p in check_folders([tmp_path], include_builtin=False)]
+    assert any(p.startswith(f"{tmp_path / 'company.jsonl'}:2: invalid JSON") for p in problems), problems
+
+
+def test_other_files_in_a_pattern_folder_are_left_alone(tmp_path):
+    (tmp_path / "README.md").write_text("# my patterns\n", encoding="utf-8")
+    (tmp_path / "names.csv").write_text("name\nQuorra\n", encoding="utf-8")
+    (tmp_path / "companies.jsonl").write_text('{"label": "ORG", "pattern": "Quorra", "id": "Quorra"}\n')
+    assert check_folders([tmp_path], include_builtin=False) == []
+
+
+@pytest.mark.parametrize("name", ["bad.jsonl", "company.jsonl"])
+def test_validate_and_run_refuse_a_folder_whose_file_is_misnamed(tmp_path, name):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / name).write_text('{"label": "ORG", "pattern": "Quorra", "id": "Quorra"}\n', encoding="utf-8")
+    runner = CliRunner()
+    validated = runner.invoke(main, ["patterns", "validate", str(mine)])
+    assert validated.exit_code == 2 and f"{mine / name}: not read" in validated.output
+    assert "ok" not in validated.output.split()
+    articles = tmp_path / "in"
+    articles.mkdir()
+    (articles / "a.txt").write_text("Quorra raised $5 million.", encoding="utf-8")
+    ran = runner.invoke(main, ["run", str(articles), "-o", str(tmp_path / "out"), "--patterns", str(mine)])
+    assert ran.exit_code == 2 and f"{mine / name}: not read" in ran.output
+    assert not (tmp_path / "out").exists()
+
+
 def test_patterns_are_read_as_json_and_never_run(tmp_path):
     """Files that would run code if the loader trusted them: a Python module, a
     pickle and a YAML object tag. None runs; the one in a file the tool reads
