@@ -29,6 +29,9 @@ BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00
 CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\v\f\r\x1b")
 # A file whose first BINARY_SAMPLE bytes hold more than this share of control bytes is not text.
 BINARY_SAMPLE, BINARY_SHARE = 8192, 0.10
+# A file more than this share NUL bytes is damaged (a zero-filled or truncated download),
+# not binary data: it is an error, where sparse NULs are removed and the text is read.
+NUL_SHARE = 0.5
 # A well-formed multi-byte UTF-8 sequence: a file that has one is UTF-8, even where it is damaged.
 UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
@@ -52,7 +55,8 @@ class NotAnArticle(InputError):
 
 def decode(data: bytes) -> tuple[str, str]:
     """Bytes to text: a byte order mark decides, else UTF-16 by its zero bytes,
-    else strict UTF-8, else a legacy single-byte encoding.
+    else strict UTF-8, else a legacy single-byte encoding. Sparse NUL bytes stay
+    in the text (:func:`remove_nul_bytes` counts and removes them).
 
     >>> decode("€460 million".encode("cp1252"))
     ('€460 million', 'cp1252')
@@ -112,14 +116,28 @@ def _utf16_by_zero_bytes(data: bytes) -> str | None:
 
 
 def _refuse_binary(data: bytes) -> None:
+    nuls = data.count(0)
+    if nuls > NUL_SHARE * len(data):
+        raise InputError(f"the file is mostly NUL bytes ({nuls} of {len(data)}): damaged, no text to read")
     sample = data[:BINARY_SAMPLE]
     controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
     if controls > BINARY_SHARE * len(sample):
         raise NotAnArticle(f"binary file, not text ({controls} NUL or control bytes in the first {len(sample)})")
-    nuls = data.count(0)
-    if nuls:
-        raise InputError(f"text file contains {nuls} NUL byte(s), the first at byte {data.index(0)}: "
-                         "damaged or not plain text")
+
+
+def remove_nul_bytes(text: str) -> tuple[str, int]:
+    r"""The text without its NUL characters, and how many there were.
+
+    Scraped and concatenated files carry stray NULs; no sentence needs one, and a
+    tokenizer or a CSV reader downstream may stop at one.
+
+    >>> remove_nul_bytes("Acme raised\x00 $5 million.\x00")
+    ('Acme raised $5 million.', 2)
+    >>> remove_nul_bytes("clean")
+    ('clean', 0)
+    """
+    removed = text.count("\0")
+    return (text.replace("\0", ""), removed) if removed else (text, 0)
 
 
 def iso_date(value) -> str | None:
@@ -234,9 +252,10 @@ def with_headline(body: str, title) -> str:
     return f"{title}\n{body}"
 
 
-def _article(doc_id: str, path: str, text: str, meta: dict, encoding: str) -> Article:
+def _article(doc_id: str, path: str, text: str, meta: dict, encoding: str, nul_bytes_removed: int = 0) -> Article:
     return Article(
         doc_id=doc_id, path=path, text=with_headline(text, meta.get("title")), encoding=encoding,
+        nul_bytes_removed=nul_bytes_removed,
         title=_str(meta.get("title")),
         published=iso_date(next((meta[k] for k in DATE_KEYS if meta.get(k)), None)),
         source=_str(meta.get("source") or meta.get("sitename")), url=_str(meta.get("url")),
@@ -350,6 +369,7 @@ def parse_file(data: bytes, shown: str, doc_id: str) -> Iterator[Article | Docum
     if kind == "jsonl":
         yield from read_jsonl_articles(text, doc_id, shown, encoding)
         return
+    text, nul_bytes = remove_nul_bytes(text)
     try:
         if kind == "markdown":
             body, meta = read_markdown(text)
@@ -358,17 +378,20 @@ def parse_file(data: bytes, shown: str, doc_id: str) -> Iterator[Article | Docum
         else:
             body, meta = text, {}
     except InputError as exc:
-        yield DocumentRow(doc_id=doc_id, path=shown, status="error", encoding=encoding, error=str(exc))
+        yield DocumentRow(doc_id=doc_id, path=shown, status="error", encoding=encoding, error=str(exc),
+                          nul_bytes_removed=nul_bytes)
         return
     if not body.strip():
-        yield DocumentRow(doc_id=doc_id, path=shown, status="skipped", encoding=encoding, error="no text")
+        yield DocumentRow(doc_id=doc_id, path=shown, status="skipped", encoding=encoding, error="no text",
+                          nul_bytes_removed=nul_bytes)
         return
-    yield _article(doc_id, shown, body, meta, encoding)
+    yield _article(doc_id, shown, body, meta, encoding, nul_bytes)
 
 
 def read_jsonl_articles(text: str, doc_id: str, shown: str, encoding: str) -> Iterator[Article | DocumentRow]:
     records = 0
     for line_number, line in enumerate(text.splitlines(), start=1):
+        line, nul_bytes = remove_nul_bytes(line)
         if not line.strip():
             continue
         records += 1
@@ -391,7 +414,7 @@ def read_jsonl_articles(text: str, doc_id: str, shown: str, encoding: str) -> It
             yield DocumentRow(doc_id=rid, path=shown, status="error", encoding=encoding,
                               error=f"line {line_number}: no text (expected one of the keys {', '.join(TEXT_KEYS)})")
             continue
-        yield _article(rid, shown, body, record, encoding)
+        yield _article(rid, shown, body, record, encoding, nul_bytes)
     if not records:
         yield DocumentRow(doc_id=doc_id, path=shown, status="skipped", encoding=encoding, error="empty file (no records)")
 

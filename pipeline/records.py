@@ -55,6 +55,8 @@ class DocumentRow(Record):
     n_chars: int = 0
     status: DocStatus = "ok"
     error: str | None = None
+    # NUL bytes taken out of an otherwise readable file (scraped text often has a stray one)
+    nul_bytes_removed: int = 0
 
 
 class MentionRow(Record):

@@ -22,7 +22,7 @@ def test_extract_text_gives_every_table():
 
 def test_extract_folder_matches_the_files_and_reports_problems(tmp_path):
     (tmp_path / "a.txt").write_text(DEAL, encoding="utf-8")
-    (tmp_path / "b.txt").write_bytes(b"Beta raised $6 million.\x00")
+    (tmp_path / "b.txt").write_bytes("Beta’s round: $6 million.".encode() + b"\xc3\x28")
     problems = []
     tables = pipeline.extract_folder(tmp_path, on_problem=problems.append)
     assert list(tables.documents["status"]) == ["ok", "error"]

@@ -5,6 +5,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.records import TABLE_COLUMNS
+from pipeline.tables import read_table
 
 ARTICLE = (
     "Veloxa Compute raises $40 million\n"
@@ -51,11 +52,23 @@ def test_run_reports_failed_documents_with_exit_1(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
     (src / "good.txt").write_text("Acme raised $5m.")
-    (src / "bad.txt").write_bytes(b"Beta raised $6m in a round that closed on Monday.\x00")
+    (src / "bad.txt").write_bytes("Beta’s $6m round closed on Monday.".encode() + b"\xc3\x28")
     result = CliRunner().invoke(main, ["run", str(src), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert "bad.txt" in result.output and "NUL byte" in result.output
+    assert "bad.txt" in result.output and "invalid UTF-8" in result.output
     assert "1 read, 0 skipped, 1 failed" in result.output
+
+
+def test_a_stray_nul_byte_loses_nothing(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "scraped.txt").write_bytes(b"Veloxa Compute raised $40 million\x00 in a Series A round led by Nvidia.")
+    result = CliRunner().invoke(main, ["run", str(src), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    [doc] = read_table(tmp_path / "out" / "documents.csv", "documents").to_dict("records")
+    assert (doc["status"], doc["nul_bytes_removed"]) == ("ok", 1)
+    [deal] = read_table(tmp_path / "out" / "deals.csv", "deals").to_dict("records")
+    assert (deal["company"], deal["amount"]) == ("Veloxa Compute", 40e6)
 
 
 def test_missing_model_is_a_one_line_error(folder, tmp_path):

@@ -27,7 +27,7 @@ JUNK = [
     ("empty.txt", b"", "skipped", "empty file"),
     ("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF", "skipped", "unsupported file type"),
     ("binary.txt", bytes(range(256)) * 8, "skipped", "binary file"),
-    ("nul.txt", (FILLER * 5).encode() + b"\x00" + DEAL.encode(), "error", "NUL byte"),
+    ("zeroed.txt", b"\x00" * 4096 + DEAL.encode(), "error", "mostly NUL bytes"),
     ("bad-utf8.txt", ("Veloxa’s " + DEAL).encode() + b"\xc3\x28", "error", "invalid UTF-8"),
     ("bad.html", b"<html><head></head><body></body></html>", "error", "no article text"),
     ("feed.jsonl#2", None, "error", "line 2: invalid JSON"),

@@ -106,7 +106,7 @@ PROBLEMS = [
     ("image.png", PNG, "skipped", "unsupported file type '.png'"),
     ("README", b"Acme raised $5m.", "skipped", "unsupported file type '(none)'"),
     ("image-named-as-text.txt", PNG * 20, "skipped", "binary file"),
-    ("nul-bytes.txt", (SENTENCE * 20).encode() + b"\x00\x00" + SENTENCE.encode(), "error", "2 NUL byte(s)"),
+    ("zero-filled.txt", b"\x00" * 600 + SENTENCE.encode(), "error", "mostly NUL bytes (600 of"),
     ("invalid-utf8.txt", (SENTENCE + "€").encode() + b"\xff\xfe" + SENTENCE.encode(), "error", "invalid UTF-8 at byte"),
     ("truncated-utf16.txt", SENTENCE.encode("utf-16") + b"\x00", "error", "invalid UTF-16"),
     ("no-article.html", b"<html><body><script>var a = 1;</script></body></html>", "error", "no article text"),
@@ -119,6 +119,37 @@ def test_problems_become_rows(tmp_path, name, data, status, reason):
     [row] = read_all(tmp_path, name, data)
     assert isinstance(row, DocumentRow) and not isinstance(row, Article)
     assert row.status == status and reason in row.error
+
+
+# Otherwise readable files with stray NUL bytes: (name, bytes, NULs removed, the text read).
+# Scraped and concatenated files carry them; the file is read and documents.csv counts them.
+STRAY_NULS = [
+    ("one-nul.txt", SENTENCE.encode() + b"\x00" + SENTENCE.encode(), 1, SENTENCE + SENTENCE),
+    ("nul-at-end.txt", SENTENCE.encode() + b"\x00\x00", 2, SENTENCE),
+    ("nul-in-a-word.txt", b"Acme Com\x00pute raised $5 million.", 1, "Acme Compute raised $5 million."),
+    ("cp1252-with-nul.txt", "Acme raised €5 million.\x00".encode("cp1252"), 1, "Acme raised €5 million."),
+    ("nul.md", b"# Acme raises $5M\n\nAcme raised $5 million\x00 on Monday.", 1,
+     "Acme raises $5M\nAcme raised $5 million on Monday."),
+]
+
+
+@pytest.mark.parametrize("name,data,removed,text", STRAY_NULS, ids=[n[0] for n in STRAY_NULS])
+def test_stray_nul_bytes_are_removed_and_counted(tmp_path, name, data, removed, text):
+    [article] = read_all(tmp_path, name, data)
+    assert isinstance(article, Article) and article.status == "ok"
+    assert article.text.strip() == text.strip() and "\0" not in article.text
+    assert article.row().nul_bytes_removed == removed
+
+
+def test_nul_bytes_are_counted_per_jsonl_record(tmp_path):
+    feed = b'{"id": "a", "text": "Acme raised $5 million."}\x00\n{"id": "b", "text": "Beta raised $6 million."}\n'
+    a, b = read_all(tmp_path, "feed.jsonl", feed)
+    assert (a.status, a.nul_bytes_removed, b.status, b.nul_bytes_removed) == ("ok", 1, "ok", 0)
+
+
+def test_a_clean_file_reports_no_nul_bytes(tmp_path):
+    [article] = read_all(tmp_path, "a.txt", SENTENCE.encode())
+    assert article.row().nul_bytes_removed == 0
 
 
 # Encodings the tool reads without being told: each must give the same text.

@@ -68,7 +68,7 @@ def run_dir(tmp_path_factory):
     (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
     (folder / "b.txt").write_text(SECOND, encoding="utf-8")
     (folder / "c.txt").write_text(ARTICLE.replace("$40 million", "$41 million"), encoding="utf-8")
-    (folder / "d.txt").write_bytes(b"Broken text\x00 here and there.")
+    (folder / "d.txt").write_bytes("Broken text’s bytes".encode() + b"\xc3\x28 here and there.")
     out = tmp_path_factory.mktemp("run") / "out"
     CliRunner().invoke(main, ["run", str(folder), "-o", str(out), "-w", "1"])
     return out

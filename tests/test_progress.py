@@ -16,7 +16,7 @@ def folder(tmp_path):
     src.mkdir()
     for n in range(5):
         (src / f"a{n}.txt").write_text(DEAL.replace("40", str(40 + n)), encoding="utf-8")
-    (src / "broken.txt").write_bytes(DEAL.encode() + b"\x00")
+    (src / "broken.txt").write_bytes(DEAL.encode() + "’".encode() + b"\xc3\x28")
     return src
 
 
