@@ -54,6 +54,16 @@ AMOUNTS = [
     ("3 USD50 cards", 50, "USD", "exact", None),
     ("The price starts at USD 22.5 million", 22.5e6, "USD", "exact", None),
     ("6.25 BTC", 6.25, "BTC", "exact", None),
+    # A regional sign or an abbreviation written after the number, glued or spaced.
+    ("3.14US$", 3.14, "USD", "exact", None),
+    ("3.14 US$", 3.14, "USD", "exact", None),
+    ("20Rs", 20, "INR", "exact", None),
+    ("20 Rs", 20, "INR", "exact", None),
+    # A minor part written as a one-letter symbol, and in currencies that name their minor unit "cents".
+    ("$20 and 43c", 20.43, "USD", "exact", None),
+    ("€5 and 20c", 5.2, "EUR", "exact", None),
+    ("3 CHF 4 cents", 3.04, "CHF", "exact", None),
+    ("5 CHF 20 Rappen", 5.2, "CHF", "exact", None),
 ]
 
 
@@ -85,6 +95,37 @@ def test_not_money(text):
     assert find_money(text) == []
 
 
+# Deliberate refusals: coin names are never read as amounts. In business news "a
+# quarter" is three months (or a fourth of something), "nickel" a metal, "a penny
+# stock" a kind of share; reading them as 0.25 or 0.05 USD would put junk amounts
+# into the money table and cues for deals into every earnings report.
+COIN_WORDS = [
+    "Revenue fell in the first quarter.",
+    "the fourth quarter of 2024",
+    "A quarter of the staff left.",
+    "He paid a quarter for the gum.",
+    "a quarter-point rate cut",
+    "three quarters of revenue",
+    "quarter-on-quarter growth",
+    "a nickel-based alloy",
+    "Nickel prices rose.",
+    "Every nickel counts.",
+    "It is a dime a dozen.",
+    "not worth a penny",
+    "a penny stock",
+    "They pinched pennies.",
+    "not a red cent",
+    "a two-bit operation",
+    "a buck",
+    "a half-dollar coin",
+]
+
+
+@pytest.mark.parametrize("text", COIN_WORDS, ids=COIN_WORDS)
+def test_coin_words_are_not_amounts(text):
+    assert find_money(text) == []
+
+
 SPANS = [
     ("It raised about $2 billion from investors.", ["$2 billion"]),
     ("a $5m round, then $10m", ["$5m", "$10m"]),
@@ -95,6 +136,9 @@ SPANS = [
     ("shares rose 12 cents to $4.50", ["12 cents", "$4.50"]),
     ("$10 and 20 employees", ["$10"]),
     ("3 dollars 50 cents each", ["3 dollars 50 cents"]),
+    ("It was 20 Rs. The next day", ["20 Rs"]),  # the sentence's full stop is not the currency's
+    ("shares closed at $20 and 43c.", ["$20 and 43c"]),
+    ("a 43cm screen for $20", ["$20"]),
 ]
 
 
