@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from pipeline.engines import Engine
+from pipeline.engine_base import Engine
 from pipeline.extract import BATCH_SIZE, Summary
 from pipeline.ingest import FileTask, iter_files, read_task
 from pipeline.manifest import Manifest, check_outdir, content_hash

@@ -80,7 +80,8 @@ def run(inputs: tuple[Path, ...], outdir: Path, model: str | None, pattern_dirs:
     the rows of files that are gone, and resumes a run that was stopped.
     """
     from pipeline.batch import run_batch
-    from pipeline.engines import EngineError, make_engine
+    from pipeline.engine_base import EngineError
+    from pipeline.engines import make_engine
     from pipeline.extract import BATCH_SIZE
     from pipeline.knowledge import PatternFileError
     from pipeline.language import ModelNotFound, PipelineSpec, load_base

@@ -13,11 +13,11 @@ try:
     from distributed import Client, LocalCluster, as_completed
     from distributed.diagnostics.plugin import WorkerPlugin
 except ImportError:  # pragma: no cover - the message says what to install
-    from pipeline.engines import EngineError
+    from pipeline.engine_base import EngineError
 
     raise EngineError("--engine dask needs Dask distributed: pip install 'infra-extract[dask]'") from None
 
-from pipeline.engines import Batch, EngineError, default_workers, pipeline_for, process_batch_with
+from pipeline.engine_base import Batch, EngineError, default_workers, pipeline_for, process_batch_with
 from pipeline.language import PipelineSpec
 from pipeline.tables import FileRows
 

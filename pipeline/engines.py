@@ -1,5 +1,6 @@
 """Where batches of files are processed: in this process, in a pool of local
 worker processes, or on a Dask distributed cluster (:mod:`pipeline.dask_engine`).
+What they share (the batch, the error, a worker's work) is in :mod:`pipeline.engine_base`.
 
 Every engine has one method, ``map(batches)``, which yields ``(batch, rows)``
 as batches finish, in any order: the manifest puts files back in input
@@ -13,67 +14,16 @@ however large the folder.
 from __future__ import annotations
 
 import itertools
-import os
-import threading
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Iterable, Iterator, Protocol
+from typing import Iterable, Iterator
 
+from pipeline.engine_base import Batch, EngineError, default_workers, pipeline_for, process_batch_with
 from pipeline.extract import process_files
-from pipeline.ingest import FileTask
 from pipeline.language import PipelineSpec
 from pipeline.tables import FileRows
 
-Batch = list[FileTask]
 IN_FLIGHT_PER_WORKER = 2
-
-# The pipelines this process has built, by fingerprint: a worker builds each once.
-_PIPELINES: dict[str, object] = {}
-_LOCK = threading.Lock()
-LOADS = {"count": 0}
-
-
-class EngineError(RuntimeError):
-    """The engine cannot start or lost its workers; the message says what to do."""
-
-
-def default_workers() -> int:
-    """The cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def pipeline_for(spec: PipelineSpec):
-    with _LOCK:
-        nlp = _PIPELINES.get(spec.fingerprint)
-        if nlp is None:
-            _PIPELINES.clear()
-            nlp = _PIPELINES[spec.fingerprint] = spec.build()
-            LOADS["count"] += 1
-        return nlp
-
-
-def process_batch_with(fingerprint: str, batch: Batch) -> list[FileRows]:
-    """A worker's task: the pipeline was built when the worker joined."""
-    with _LOCK:
-        nlp = _PIPELINES.get(fingerprint)
-        if nlp is None:
-            raise EngineError("this worker has no pipeline: it joined without the infra-extract plugin")
-        # One batch at a time per process: a memory zone is not safe across threads.
-        return process_files(nlp, batch)
-
-
-def pipeline_loads() -> int:
-    """How many pipelines this process has built (a test checks it is one per worker)."""
-    return LOADS["count"]
-
-
-class Engine(Protocol):
-    def map(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[FileRows]]]: ...
-
-    def close(self) -> None: ...
 
 
 class LocalEngine:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from pipeline.tables import read_table
+from pipeline.csv_cells import read_table
 
 TABLES = ("companies", "money", "deals", "chips", "specs")
 DEAL_FIELDS = ("deal_type", "round", "currency", "amount_qualifier", "valuation", "target", "status",

@@ -15,6 +15,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from pipeline.csv_cells import read_table
 from pipeline.records import TABLE_COLUMNS, TEXT_COLUMNS
 
 if TYPE_CHECKING:
@@ -49,12 +50,6 @@ def parse_formats(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in chosen) or ("csv",)
 
 
-def read_csv_table(path: Path, name: str) -> "pd.DataFrame":
-    from pipeline.tables import read_table
-
-    return read_table(path, name)
-
-
 def outputs(fmt: str) -> list[str]:
     """The file names a format writes into OUTDIR."""
     if fmt == "xlsx":
@@ -65,7 +60,7 @@ def outputs(fmt: str) -> list[str]:
 def write_format(fmt: str, csv_files: dict[str, Path], target: Callable[[str], Path],
                  warn: Callable[[str], None] = lambda message: None) -> None:
     """Write ``fmt`` from the finished CSV files; ``target(file name)`` says where each file goes."""
-    frames = {name: read_csv_table(path, name) for name, path in csv_files.items()}
+    frames = {name: read_table(path, name) for name, path in csv_files.items()}
     if fmt == "parquet":
         for name, frame in frames.items():
             frame.to_parquet(target(f"{name}.parquet"), index=False)

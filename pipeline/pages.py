@@ -107,7 +107,7 @@ def show_page(path: Path, nlp: Language) -> str:
 
 def report_page(outdir: Path) -> str:
     """The summary page of the tables in ``outdir``."""
-    from pipeline.tables import read_table
+    from pipeline.csv_cells import read_table
 
     def table(name: str):
         path = outdir / f"{name}.csv"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -13,9 +12,10 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from spacy.tokens import Doc
 
+from pipeline.csv_cells import csv_cells
 from pipeline.formats import write_format
 from pipeline.merge import merge_deals, reports_of
-from pipeline.records import (LIST_SEPARATOR, TABLE_COLUMNS, TABLES, TEXT_COLUMNS, ChipRow, CompanyRow, DealRow,
+from pipeline.records import (LIST_SEPARATOR, TABLE_COLUMNS, TABLES, ChipRow, CompanyRow, DealRow,
                               DocumentRow, MentionRow, Record, SpecRow)
 
 if TYPE_CHECKING:
@@ -25,18 +25,6 @@ if TYPE_CHECKING:
 # only where frames are made: worker processes, which only turn Docs into
 # rows, never pay its memory.
 
-# Numbers are written without a trailing ".0" and without exponent up to 1e15.
-FLOAT_FORMAT = "%.15g"
-# With a byte order mark, Excel reads the file as UTF-8 and shows "€" as "€".
-# TableWriter writes the mark itself (see there); readers use this codec.
-CSV_ENCODING = "utf-8-sig"
-# A spreadsheet runs a cell that begins with one of these as a formula
-# (OWASP, "CSV Injection"). A text cell that does, after any quotes, gets one
-# more quote in front: the spreadsheet shows it as text, and
-# :func:`restore_cell` gives the exact text back.
-FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
-# The characters such a cell can begin with: a set lookup spares the regex for most cells.
-FORMULA_FIRST = frozenset("'=+-@\t\r")
 DEAL_ROLES = {
     "equity_round": ("raiser", "investor"),
     "debt": ("borrower", "lender"),
@@ -199,68 +187,6 @@ class CompanyIndex:
                        roles=LIST_SEPARATOR.join(sorted(self.roles.get(name, {})))).model_dump()
             for name in sorted(self.aliases, key=lambda n: (-self.n_mentions[n], n.lower()))
         ]
-
-
-def neutralise_cell(cell):
-    """A text cell that a spreadsheet shows as text, never runs.
-
-    >>> neutralise_cell("=SUM(A1:A9)")
-    "'=SUM(A1:A9)"
-    >>> neutralise_cell("- Acme raised $5m"), neutralise_cell("Acme"), neutralise_cell(-5.0)
-    ("'- Acme raised $5m", 'Acme', -5.0)
-    """
-    if isinstance(cell, str) and cell[:1] in FORMULA_FIRST and FORMULA_START.match(cell):
-        return "'" + cell
-    return cell
-
-
-def restore_cell(cell):
-    """The text :func:`neutralise_cell` was given.
-
-    >>> restore_cell(neutralise_cell("'=1+1")), restore_cell("'quoted")
-    ("'=1+1", "'quoted")
-    """
-    if isinstance(cell, str) and cell.startswith("'") and FORMULA_START.match(cell, 1):
-        return cell[1:]
-    return cell
-
-
-def csv_cells(name: str, row: dict) -> list:
-    """One row of table ``name`` as the cells of its CSV line: text cells
-    neutralised, numbers as numbers, an empty cell for a missing value.
-
-    >>> csv_cells("mentions", {"doc_id": "=d", "start_char": 3, "end_char": 6, "text": "$5m", "label": "MONEY",
-    ...                        "value": 5e6, "unit": "USD", "value_max": float("nan"), "sentence": "- It raised $5m."})
-    ["'=d", 3, 6, '$5m', 'MONEY', '', '5000000', 'USD', '', '', "'- It raised $5m."]
-    """
-    cells = []
-    for column, is_text in _CSV_LAYOUT[name]:
-        cell = row.get(column)
-        if cell is None:
-            cells.append("")
-        elif isinstance(cell, float):
-            cells.append("" if cell != cell else FLOAT_FORMAT % cell)  # NaN is a missing value
-        elif is_text:
-            cells.append(neutralise_cell(cell))
-        else:
-            cells.append(cell)
-    return cells
-
-
-# Each table's columns in CSV order, with whether each holds text: decided once, not per cell.
-_CSV_LAYOUT = {name: tuple((column, column in TEXT_COLUMNS[name]) for column in columns)
-               for name, columns in TABLE_COLUMNS.items()}
-
-
-def read_table(path: Path, name: str) -> "pd.DataFrame":
-    """A CSV table written by the tool, with its text cells as they were extracted."""
-    import pandas as pd
-
-    frame = pd.read_csv(path, keep_default_na=False, na_values=[""], encoding=CSV_ENCODING)
-    for column in TEXT_COLUMNS[name]:
-        if column in frame:
-            frame[column] = frame[column].map(restore_cell)
-    return frame
 
 
 TEMP_PREFIX = ".infra-extract-"

@@ -241,7 +241,7 @@ def test_engine_options_are_checked(articles, tmp_path, args, message):
 def test_dask_on_a_loopback_local_cluster(articles, tmp_path, spec):
     pytest.importorskip("distributed")
     from pipeline.dask_engine import DaskEngine
-    from pipeline.engines import pipeline_loads
+    from pipeline.engine_base import pipeline_loads
 
     expected = clean_run(articles, tmp_path / "clean", spec)
     engine = DaskEngine(spec, workers=2)

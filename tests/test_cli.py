@@ -5,7 +5,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.records import TABLE_COLUMNS
-from pipeline.tables import read_table
+from pipeline.csv_cells import read_table
 
 ARTICLE = (
     "Veloxa Compute raises $40 million\n"

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from pipeline.cli import EXIT_OK, EXIT_USAGE, main
 from pipeline.formats import FormatError, parse_formats
 from pipeline.records import TABLE_COLUMNS
-from pipeline.tables import read_table
+from pipeline.csv_cells import read_table
 
 FEED = [
     {"id": "a", "title": "=HYPERLINK(\"http://evil.example\")", "published": "2026-03-02",

@@ -17,7 +17,8 @@ from pipeline.extract import extract, process_files
 from pipeline.ingest import FileTask
 from pipeline.manifest import LOCK_NAME, MANIFEST_NAME
 from pipeline.records import TABLE_COLUMNS
-from pipeline.tables import TableWriter, neutralise_cell, read_table, restore_cell
+from pipeline.csv_cells import neutralise_cell, read_table, restore_cell
+from pipeline.tables import TableWriter
 
 DEAL = "Veloxa Compute raised $40 million in a Series A round led by Harbor Peak Capital."
 FILLER = "Analysts said demand for accelerated computing kept rising through the quarter. "
