@@ -22,6 +22,13 @@ BUILTIN_PACKAGE = "pipeline.patterns"
 RULER_FILES = ("companies.jsonl", "chips.jsonl", "models.jsonl", "places.jsonl")
 # Word lists ({"name": [words]}); lists with the same name in several folders are joined.
 CUE_FILES = ("cues.json", "common_words.json", "person_names.json")
+# Lookup tables merged record by record on their key, and the number and qualifier words.
+TABLE_FILES = ("currencies.jsonl", "spec_units.jsonl", "rounds.jsonl")
+WORD_TABLE_FILES = ("magnitudes.json", "qualifiers.json")
+# Every file the loader reads in a pattern folder. Any other .json or .jsonl file
+# there is an error: the loader would skip it without a word ("company.jsonl").
+READ_FILES = (*RULER_FILES, *TABLE_FILES, *CUE_FILES, *WORD_TABLE_FILES)
+PATTERN_SUFFIXES = (".json", ".jsonl")
 
 
 class PatternFileError(ValueError):
@@ -67,6 +74,15 @@ def source_dir(name: str) -> Traversable:
 def pattern_folders(sources: Iterable[str] = (), dirs: Iterable[str | Path] = ()) -> list[Traversable | Path]:
     """The folders to layer, in order: built-in, then source packs, then user folders (later ones win)."""
     return [*builtin_folders(), *(source_dir(name) for name in sources), *(Path(d) for d in dirs)]
+
+
+def unread_files(directory: Traversable | Path) -> list[Traversable | Path]:
+    """The .json and .jsonl files in ``directory`` that the loader does not read."""
+    if not directory.is_dir():
+        return []
+    return sorted((entry for entry in directory.iterdir()
+                   if entry.is_file() and entry.name.lower().endswith(PATTERN_SUFFIXES) and entry.name not in READ_FILES),
+                  key=lambda entry: entry.name)
 
 
 def read_jsonl(path: Traversable | Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -148,6 +164,11 @@ def load_knowledge(dirs: Iterable[str | Path] | None = None,
     vendor, family, developer or kind come from the last record that states them.
     """
     folders = list(folders) if folders is not None else pattern_folders(dirs=dirs or ())
+    unread = [path for folder in folders for path in unread_files(folder)]
+    if unread:
+        raise PatternFileError(f"{unread[0]}: not read: in a pattern folder the loader reads only "
+                               f"{', '.join(READ_FILES)}; rename or move the file "
+                               "(`infra-extract patterns validate` lists every such file)")
 
     ruler_by_name: dict[tuple[str, str], dict[str, Any]] = {}
     chip_vendor: dict[str, str] = {}

@@ -18,7 +18,8 @@ from typing import Any, Callable, Iterable
 
 from spacy.schemas import validate_token_pattern
 
-from pipeline.knowledge import CUE_FILES, RULER_FILES, builtin_dir, builtin_folders, pattern_folders
+from pipeline.knowledge import (CUE_FILES, READ_FILES, RULER_FILES, WORD_TABLE_FILES, builtin_dir,
+                                builtin_folders, pattern_folders, unread_files)
 
 # The label each ruler file holds, and the extra keys its records may carry.
 RULER_LABELS = {"companies.jsonl": "ORG", "chips.jsonl": "CHIP", "models.jsonl": "MODEL", "places.jsonl": "GPE"}
@@ -31,11 +32,7 @@ TABLE_KEYS = {
     "spec_units.jsonl": ("unit", frozenset({"unit", "attribute", "canonical", "factor", "forms", "labels", "examples"})),
     "rounds.jsonl": ("round", frozenset({"round", "forms", "examples"})),
 }
-JSON_FILES = (*CUE_FILES, "magnitudes.json", "qualifiers.json")
-# Every file name the loader reads in a pattern folder; any other .json or .jsonl
-# file there is reported, because the loader would skip it without a word.
-READ_FILES = (*RULER_FILES, *TABLE_KEYS, *JSON_FILES)
-PATTERN_SUFFIXES = (".json", ".jsonl")
+JSON_FILES = (*CUE_FILES, *WORD_TABLE_FILES)
 # Token attributes whose value is one token's exact text: a value the tokenizer
 # splits into several tokens can never match.
 TEXT_ATTRS = ("ORTH", "TEXT", "LOWER", "NORM")
@@ -202,14 +199,6 @@ def check_unread_file(path: Traversable | Path) -> list[Problem]:
     return problems
 
 
-def _unread_files(directory: Traversable | Path) -> list[Traversable | Path]:
-    if not directory.is_dir():
-        return []
-    return sorted((entry for entry in directory.iterdir()
-                   if entry.is_file() and entry.name.lower().endswith(PATTERN_SUFFIXES) and entry.name not in READ_FILES),
-                  key=lambda entry: entry.name)
-
-
 def builtin_cue_lists() -> frozenset[str]:
     lists: set[str] = set()
     for name in CUE_FILES:
@@ -234,7 +223,7 @@ def validate_patterns(dirs: Iterable[Traversable | Path], tokenize: Callable[[st
         for name in JSON_FILES:
             if (directory / name).is_file():
                 problems += check_json_file(directory / name, known_lists)
-        for path in _unread_files(directory):
+        for path in unread_files(directory):
             problems += check_unread_file(path)
     return problems
 

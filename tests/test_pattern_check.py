@@ -5,7 +5,8 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.pattern_check import check_folders
+from pipeline.knowledge import TABLE_FILES, PatternFileError, load_knowledge
+from pipeline.pattern_check import TABLE_KEYS, check_folders
 
 # (file name, file text, line with the problem, words the message must hold)
 BROKEN = [
@@ -122,6 +123,17 @@ def test_validate_and_run_refuse_a_folder_whose_file_is_misnamed(tmp_path, name)
     ran = runner.invoke(main, ["run", str(articles), "-o", str(tmp_path / "out"), "--patterns", str(mine)])
     assert ran.exit_code == 2 and f"{mine / name}: not read" in ran.output
     assert not (tmp_path / "out").exists()
+
+
+def test_the_loader_refuses_a_misnamed_file_too(tmp_path):
+    """The Python API and spaCy configs load patterns without `validate`: they refuse it as well."""
+    (tmp_path / "company.jsonl").write_text('{"label": "ORG", "pattern": "Quorra", "id": "Quorra"}\n')
+    with pytest.raises(PatternFileError, match=r"company\.jsonl: not read"):
+        load_knowledge([tmp_path])
+
+
+def test_every_lookup_table_the_loader_reads_has_a_schema():
+    assert set(TABLE_KEYS) == set(TABLE_FILES)
 
 
 def test_patterns_are_read_as_json_and_never_run(tmp_path):
