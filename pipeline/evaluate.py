@@ -148,6 +148,42 @@ def company_score(gold_names: list[str], written: list[tuple[str, str]]) -> Scor
     return score
 
 
+def names_as_gold(gold_names: list[str], written: list[tuple[str, str]]) -> dict[str, str]:
+    """Predicted canonical names (normalised) that the gold writes in another form the
+    document used, mapped to the gold's form: deals are matched on the name the way
+    companies are.
+
+    >>> names_as_gold(["Penske Automotive Group"], [("Penske Automotive", "Penske Automotive Group")])
+    {'penskeautomotive': 'penskeautomotivegroup'}
+    """
+    forms: dict[str, set[str]] = defaultdict(set)
+    for canonical, text in written:
+        forms[norm_name(canonical)].add(norm_name(text))
+    mapping = {}
+    for gold in {norm_name(g) for g in gold_names} - {""}:
+        if gold in forms:
+            continue
+        hit = next((k for k in sorted(forms) if gold in forms[k] and k not in mapping), None)
+        if hit is not None:
+            mapping[hit] = gold
+    return mapping
+
+
+def _deals_named_as_gold(deals: list[dict], mapping: dict[str, str]) -> list[dict]:
+    if not mapping:
+        return deals
+
+    def name(value):
+        return mapping.get(norm_name(value), value) if isinstance(value, str) else value
+
+    def listed(value):
+        return sorted(name(n) for n in names(value))
+
+    return [{**d, "company": name(d.get("company")), "target": name(d.get("target")),
+             "investors": listed(d.get("investors")), "lead_investors": listed(d.get("lead_investors"))}
+            for d in deals]
+
+
 def people_and_places_as_companies(gold_doc: dict, companies: list[str]) -> list[str]:
     """Predicted companies that the gold names as a person (full name or surname) or a place.
 
@@ -185,6 +221,8 @@ def evaluate(gold: dict[str, dict], tables: dict[str, pd.DataFrame]) -> dict:
     for doc_id, gdoc in gold.items():
         pdoc = predicted.get(doc_id, {})
         misnamed += [f"{doc_id}: {name}" for name in people_and_places_as_companies(gdoc, pdoc.get("companies", []))]
+        mapping = names_as_gold(gdoc.get("companies") or [], pdoc.get("company_names", []))
+        pdoc = {**pdoc, "deals": _deals_named_as_gold(pdoc.get("deals", []), mapping)}
         for table in TABLES:
             if table == "companies":
                 found = company_score(gdoc.get("companies") or [], pdoc.get("company_names", []))

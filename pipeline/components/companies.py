@@ -25,7 +25,8 @@ POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # Words that may stand between a name and its verb: "X has quietly raised", "X said it raised".
 VERB_GAP = frozenset(
     "has have had just also recently quietly reportedly is was were are will has now officially "
-    "finally said says it today yesterday formally initially first successfully previously already earlier".split()
+    "finally said says it today yesterday formally initially first successfully previously already earlier "
+    "be been being".split()
 )
 DASHES = frozenset({"-", "—", "–", "--"})
 DATELINE_REACH = 14  # tokens from a dateline's first word to its dash
@@ -33,6 +34,10 @@ ITEM_DASHES = DASHES | {":", "→", "->"}
 ITEM_REACH = 6  # tokens after an item's dash that may hold its amount or deal verb
 DOMAIN_LIKE = re.compile(r"[a-z][a-z0-9-]{1,30}\.(?:[a-z]{2,6})")
 POSSESSION_REACH = 6  # tokens after "X's" that may name its deal or chip: "X's “Merle” inference accelerator"
+# A name that opens with digits glued to a capitalised word, in one token: "4Lumen",
+# "1Password", "23andMe". Units glued to numbers ("400Gbps") are told apart by the
+# spec units' own forms.
+DIGIT_NAME = re.compile(r"\d{1,3}(?:[A-Za-z]*[A-Z][a-z]{2,}|[a-z]+[A-Z])[A-Za-z0-9]*")
 LIST_SEPARATORS = frozenset({",", "and", "&", "as", "well", "plus", "along", "with", "alongside", "including"})
 
 
@@ -49,7 +54,8 @@ class CompanyFinder(KnowledgeComponent):
             nlp,
             [*cues.get("equity_verbs", ()), *cues.get("acquisition_verbs", ()), *cues.get("investment_verbs", ()),
              *cues.get("lead_after", ()), *cues.get("participate_after", ()), *cues.get("talks_cues", ()),
-             *cues.get("seeking_cues", ()), *cues.get("announced_cues", ()), "priced", "filed",
+             *cues.get("seeking_cues", ()), *cues.get("announced_cues", ()), *cues.get("ipo_events", ()),
+             "priced", "filed",
              "is in talks", "agreed", "agrees", "signed", "unveiled", "launched", "announced", "sold", "sells",
              "issued", "issues", "prices"],
         )
@@ -67,7 +73,8 @@ class CompanyFinder(KnowledgeComponent):
              "startups like", "startups such as", "companies like", "companies such as", "firms like",
              "firms such as", "players like", "players such as", "labs like", "labs such as", "rivals like",
              "rivals such as", "competitors like", "competitors such as", "chipmakers like", "chipmakers such as",
-             *cues.get("acquisition_verbs", ())],
+             "acquired by", "bought by", "purchased by", "taken over by", "acquisition by", "takeover by",
+             "sold to", "sell itself to", "sold itself to", *cues.get("acquisition_verbs", ())],
         )
         self.company_nouns = Phrases(nlp, cues.get("company_nouns", ()))
         self.round_nouns = Phrases(nlp, cues.get("equity_nouns", ()))
@@ -99,6 +106,8 @@ class CompanyFinder(KnowledgeComponent):
         # What a company does right after its name and a person rarely does: "Sable Forge raised".
         self.company_acts = frozenset(w for w in (*cues.get("raise_verbs", ()), *cues.get("acquisition_verbs", ()))
                                       if " " not in w)
+        self.unit_words = frozenset(form.lower() for unit in self.knowledge.spec_units
+                                    for form in (unit["unit"], *unit.get("forms", ())) if " " not in form)
         self.public_bodies = frozenset(w.lower() for w in cues.get("public_body_heads", ()))
         self.place_heads = frozenset(w.lower() for w in cues.get("place_heads", ()))
         self.index_heads = Phrases(nlp, cues.get("index_heads", ()))
@@ -118,9 +127,11 @@ class CompanyFinder(KnowledgeComponent):
         return first.islower() and any(c.isupper() for c in text[1:])
 
     def _numbered_start(self, view: DocView, i: int) -> bool:
-        """A name that opens with digits glued to a capitalised word: "4th-Line", "3D-Stack"."""
+        """A name that opens with digits glued to a capitalised word: "4th-Line", "3D-Stack", "4Lumen"."""
         text, spaced = view.text, view.spaced
         word = text[i]
+        if DIGIT_NAME.fullmatch(word):
+            return word.lstrip("0123456789").lower() not in self.unit_words
         if not (word[:1].isdigit() and any(c.isalpha() for c in word)) or spaced[i]:
             return False
         nxt = i + 1

@@ -52,6 +52,14 @@ OBJECT_BLOCKERS = frozenset("from with by through via for to on at".split())
 # A specific trigger (debt, IPO, acquisition) this many tokens further than a generic
 # raise verb still types the deal.
 TRIGGER_SLACK = 10
+COMPLEMENTIZERS = frozenset({"that", "said", "says", "announced", "announces"})
+RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whose", "whom"})
+# How many describing words may stand between an amount and a noun that makes it a
+# size ("the $300 billion global contact center market"), and the words that end the
+# description instead: after them the noun belongs to another phrase ("$5m from the fund").
+HEAD_REACH = 6
+HEAD_BLOCKERS = frozenset("from in into to for by with and or of at on that which who the a an its their his her as "
+                          "than over under after before".split())
 
 
 @Language.factory("infra_deals", default_config={})
@@ -99,6 +107,13 @@ class DealFinder(KnowledgeComponent):
         self.past_valuation = P("past_valuation_cues")
         self.describing = frozenset(c.get("hyphen_modifiers", ()))
         self.total_openers = P("total_openers")
+        self.not_deal_heads = frozenset(c.get("not_deal_heads", ()))
+        # A person named where investors are is an angel investor ("angel investor Elad Gil"),
+        # unless a job title or a speech verb shows the person speaks for a party.
+        self.investor_titles = frozenset(c.get("investor_roles", ())) | {"angel", "angels", "billionaire", "investor"}
+        self.job_titles = frozenset(c.get("person_titles", ())) - self.investor_titles
+        self.person_after = frozenset(c.get("person_after", ()))
+        self.ipo_events = P("ipo_events")
 
     # -- money roles ---------------------------------------------------
     def _money_role(self, doc: Doc, lower: list[str], ent: Span) -> str:
@@ -121,8 +136,13 @@ class DealFinder(KnowledgeComponent):
             for j in range(max(ent.sent.start, k - VALUATION_REACH), k):
                 if lower[j] in self.valuation_words:
                     return "valuation"
-        if self.not_after.starting_at(lower, e):
+        if self.not_after.starting_at(lower, e) or self._sizes_a_head(doc, lower, e, ent.sent.end):
             return "other"
+        # "closed its third growth fund at $2 billion": the size of the fund before "at"
+        for j in range(max(ent.sent.start, k - 1), s):
+            if lower[j] in ("at", "of") and any(
+                    lower[h] in self.not_deal_heads for h in range(max(ent.sent.start, j - HEAD_REACH), j)):
+                return "other"
         for j in range(e, min(ent.sent.end, e + TOTAL_REACH)):
             if self.totals_after.starting_at(lower, j):
                 return "other"
@@ -155,6 +175,18 @@ class DealFinder(KnowledgeComponent):
             return "other"
         return "amount"
 
+    def _sizes_a_head(self, doc: Doc, lower: list[str], end: int, sent_end: int) -> bool:
+        """The amount ending at ``end`` sizes a fund, a market or a budget: "a $700
+        million third fund", "the $300 billion global contact center market"."""
+        for k in range(end, min(sent_end, end + HEAD_REACH)):
+            if lower[k] in self.not_deal_heads:
+                return True
+            token = doc[k]
+            describing = (token.is_alpha and (token.is_lower or token.is_upper)) or lower[k] == "-"
+            if not describing or lower[k] in HEAD_BLOCKERS or token.ent_type_:
+                return False
+        return False
+
     def _names_a_takeover(self, doc: Doc, lower: list[str], sent: Span) -> bool:
         """An acquisition noun used as one: "its $427m acquisition of the campus",
         "the purchase of" (not the verb in "committed to purchase $140m of servers")."""
@@ -183,7 +215,7 @@ class DealFinder(KnowledgeComponent):
         money_records = {r["start_char"]: r for r in (doc._.money or [])}
         doc._.money_by_start = money_records
         text = doc_text(doc)  # sentence texts as slices of it: Span.text joins tokens on each call
-        sents = [s for s in doc.sents if text[s.start_char:s.end_char].strip()]
+        sents = [clause for s in doc.sents if text[s.start_char:s.end_char].strip() for clause in self._clauses(doc, s)]
         deals: list[dict] = []
         # A press release's "About <Company>" section and what follows it is boilerplate:
         # "has raised more than $600 million from investors including ..." is a total.
@@ -203,6 +235,25 @@ class DealFinder(KnowledgeComponent):
         drop_doc_view(doc)  # the last stage: the Doc leaves with plain data only
         return doc
 
+    def _clauses(self, doc: Doc, sent: Span) -> list[Span]:
+        """The sentence, or its semicolon clauses when two or more of them carry their own
+        amount: a digest's "X raised $4 million; Y raised $12 million from Z; ..."."""
+        cuts = [t.i for t in sent if t.text == ";"]
+        if not cuts:
+            return [sent]
+        ents = self._ents(sent)
+        bounds = list(zip([sent.start, *(c + 1 for c in cuts)], [*cuts, sent.end]))
+        with_money = [(a, b) for a, b in bounds if any(e.label_ == "MONEY" and a <= e.start < b for e in ents)]
+        if len(with_money) < 2 or len(with_money) != len([1 for a, b in bounds if b > a]):
+            return [sent]
+        clauses = []
+        for a, b in bounds:
+            clause = doc[a:b]
+            # later lookups of this clause's entities go through the index, keyed by start
+            self._sentence_ents[a] = [e for e in ents if a <= e.start and e.end <= b]
+            clauses.append(clause)
+        return clauses
+
     def _ents(self, sent: Span) -> list[Span]:
         """``sent.ents``, from the index made at the start of this stage."""
         return self._sentence_ents.get(sent.start, [])
@@ -212,6 +263,8 @@ class DealFinder(KnowledgeComponent):
         hits: list[tuple[int, int, str]] = []
         for kind, phrases in self.triggers.items():
             for start, end in phrases.find(lower, sent.start, sent.end):
+                if kind == "ipo" and start >= 2 and lower[start - 1] == "-" and lower[start - 2] == "pre":
+                    continue  # a pre-IPO round is a private round before the listing
                 dist = min(abs(start - near), abs(end - 1 - near)) if near is not None else start - sent.start
                 hits.append((dist, TYPE_PRIORITY.index(kind), kind, start))
         if not hits:
@@ -225,6 +278,10 @@ class DealFinder(KnowledgeComponent):
                 # "raised $2bn in debt", "raising $1.1bn in its IPO": the verb is generic
                 other = [h for h in sorted(hits) if h[2] in ("debt", "ipo", "acquisition")]
                 if other and other[0][0] <= dist + TRIGGER_SLACK:
+                    continue
+                # "priced shares at $24, above the range of $20 to $22, raising $1.1 billion":
+                # a raise in a sentence about a listing is the listing's, however far apart
+                if "ipo" in kinds and "acquisition" not in kinds:
                     continue
             best = (kind, start)
             break
@@ -247,7 +304,9 @@ class DealFinder(KnowledgeComponent):
         roles = {e.start: self._money_role(doc, lower, e) for e in moneys}
         amounts = [e for e in moneys if roles[e.start] == "amount"]
         valuations = [e for e in moneys if roles[e.start] == "valuation"]
-        if not amounts and kind != "acquisition":
+        # "Ridewell went public on May 10 at $45 a share": a listing told as done is a deal without an amount
+        listed = kind == "ipo" and not amounts and bool(self.ipo_events.find(lower, sent.start, sent.end))
+        if not amounts and kind != "acquisition" and not listed:
             return None
         # "priced shares at $24, raising $1.1 billion": the amount a raise verb governs
         raised = [e for e in amounts if any(self.raise_verbs.ending_at(lower, j) for j in range(max(sent.start, e.start - 3), e.start + 1))]
@@ -258,7 +317,7 @@ class DealFinder(KnowledgeComponent):
         if not orgs and amount is not None and amount.start == sent.start + 1 and lower[sent.start] in ("a", "an"):
             return None  # "A $45M Series A for a chip team would have been unthinkable": any round, not one
         first_cue = min(trigger_at, amount.start if amount is not None else trigger_at)
-        leads, investors = self._investors(doc, lower, sent, orgs, weak_from=first_cue)
+        leads, investors = self._investors(doc, lower, sent, self._backers(doc, lower, sent, orgs), weak_from=first_cue)
         company, target = self._parties(doc, lower, sent, kind, trigger_at, orgs, investors, sents, si, backers)
         if company is None:
             return None
@@ -292,6 +351,15 @@ class DealFinder(KnowledgeComponent):
     @staticmethod
     def _name(ent: Span) -> str:
         return ent.ent_id_ or ent.text
+
+    def _backers(self, doc: Doc, lower: list[str], sent: Span, orgs: list[Span]) -> list[Span]:
+        """The names that may be investors in ``sent``: its ORGs, and the people who
+        carry no job title before them and no speech verb after ("CEO Dana Reyes said")."""
+        people = [e for e in self._ents(sent) if e.label_ == "PERSON"
+                  and not (e.start > sent.start and lower[e.start - 1] in self.job_titles)
+                  and not (e.end < sent.end and lower[e.end] in self.person_after)
+                  and not (e.end + 1 < sent.end and lower[e.end] == "," and lower[e.end + 1] in self.job_titles)]
+        return sorted([*orgs, *people], key=lambda e: e.start) if people else orgs
 
     def _investors(self, doc, lower, sent, orgs, weak_from: int | None = None) -> tuple[list[str], list[str]]:
         """ORGs on the investor side: after a cue (and its list), or before "led".
@@ -360,7 +428,7 @@ class DealFinder(KnowledgeComponent):
         """Index of the first word after a list of ORGs: "A, B and C | also participated",
         "A and a handful of angels | chipped in"."""
         while i < end:
-            if doc[i].ent_type_ == "ORG" or lower[i] in (",", "and", "&", "also", "both", "all"):
+            if doc[i].ent_type_ in ("ORG", "PERSON") or lower[i] in (",", "and", "&", "also", "both", "all"):
                 i += 1
                 continue
             n = self.crowds.starting_at(lower, i) if i > 0 and lower[i - 1] == "and" else 0
@@ -387,6 +455,13 @@ class DealFinder(KnowledgeComponent):
                     company = by_orgs[0] if by_orgs else (after[0] if after else None)
                 else:
                     company = before[0] if before else None
+                    # "GM announced on Friday that Penske was selected to purchase Saturn": the
+                    # buyer is the subject of the clause the verb is in, after its "that"
+                    clause = next((k for k in range(v0 - 1, before[0].end - 1, -1) if lower[k] in COMPLEMENTIZERS),
+                                  None) if before else None
+                    inner = [e for e in before if clause is not None and e.start > clause]
+                    if inner:
+                        company = inner[0]
                     # "to buy AMD's MI355X accelerators" buys AMD's products, not AMD
                     target = next((e for e in after if self._object_of(doc, lower, v1, e.start)
                                    and not (e.end < len(doc) and lower[e.end] in POSSESSIVE)), None)
@@ -423,8 +498,10 @@ class DealFinder(KnowledgeComponent):
             return self._subject_before(sents, si, {*investors, *backers, target}), target
         # equity_round / debt / ipo: who raises
         # "Nvidia H100 chips": a vendor naming its product is no party to the deal
+        # "Harbor Peak's Dana Reyes led": the firm employs the investor named after it
         candidates = [e for e in non_investor if not (e.end < len(doc) and lower[e.end] in POSSESSIVE
-                                                      and e.end + 1 < len(doc) and doc[e.end + 1].ent_type_ == "ORG")
+                                                      and e.end + 1 < len(doc)
+                                                      and doc[e.end + 1].ent_type_ in ("ORG", "PERSON"))
                       and not self._described_by(doc, lower, e)
                       and not (e.end < len(doc) and doc[e.end].ent_type_ in ("CHIP", "MODEL"))]
         before = [e for e in candidates if e.start < trigger_at]
@@ -432,7 +509,10 @@ class DealFinder(KnowledgeComponent):
             company = before[0]
         else:
             after = [e for e in candidates if e.start > trigger_at and lower[e.start - 1] in ("in", "for", "into", "to")]
-            company = after[0] if after else (candidates[0] if candidates else None)
+            # "aid to help sub-contractors which supply Airbus": a name inside a relative
+            # clause after the trigger belongs to that clause, not to the deal
+            loose = [e for e in candidates if not any(lower[k] in RELATIVE_PRONOUNS for k in range(trigger_at, e.start))]
+            company = after[0] if after else (loose[0] if loose else None)
         if company is None:
             company_name = self._subject_before(sents, si, {*investors, *backers})
             return company_name, None
@@ -491,7 +571,8 @@ class DealFinder(KnowledgeComponent):
             near = k - si <= FOLLOW_SENTENCES
             refers = near and FOLLOW_REFERENCES.search(sent.text) is not None
             orgs = [e for e in self._ents(sent) if e.label_ == "ORG"]
-            leads, investors = self._investors(doc, lower, sent, orgs, weak_from=sent.start if refers else None)
+            leads, investors = self._investors(doc, lower, sent, self._backers(doc, lower, sent, orgs),
+                                               weak_from=sent.start if refers else None)
             if not near:
                 # further away only a backer's own verb ("also took part") ties it to the deal
                 leads, investors = [], [n for n in investors if n in self._joined(doc, lower, sent, orgs)]
