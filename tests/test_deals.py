@@ -332,6 +332,13 @@ JOURNALIST_PROSE = [
      {"company": "Fernbrook", "lead_investors": ["Dana Reyes"]}),
     ("Vantablue raised $40 million from investors including Ardent Capital, Halberd Ventures and others.",
      {"company": "Vantablue", "investors": ["Ardent Capital", "Halberd Ventures"]}),
+    # Investors named in the sentences after the deal.
+    ("Tallyo has raised $18 million in a Series A round. Investors included Bessel Ventures and angel investor "
+     "Elad Gil.",
+     {"company": "Tallyo", "investors": ["Bessel Ventures", "Elad Gil"]}),
+    ("Tallyo has raised $18 million. Bessel Ventures led the round. Other investors include Ardent Capital, "
+     "Y Combinator and a group of angels.",
+     {"company": "Tallyo", "lead_investors": ["Bessel Ventures"], "investors": ["Ardent Capital", "Y Combinator"]}),
     # IPOs told as done or filed, with a share price and no amount raised.
     ("Ridewell went public on May 10 at $45 a share.",
      {"company": "Ridewell", "deal_type": "ipo", "amount": None, "status": "closed"}),
