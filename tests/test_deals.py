@@ -372,6 +372,9 @@ JOURNALIST_NOT_DEALS = [
     "Klimata shares rose to $32.50 per share after the announcement.",
     "Skyloft has raised $60 million to date.",
     "The Veldran government has announced that it will give up to $150 million in aid to suppliers of Orbel.",
+    "Orbel secures $11bn of aircraft deals.",
+    "Tessaly negotiates purchase of 22 new Orbel 787 aircraft.",
+    "With declared assets of $82 billion and a debt of $172 billion, Tessaly filed for bankruptcy.",
 ]
 
 

@@ -178,6 +178,9 @@ class DealFinder(KnowledgeComponent):
     def _sizes_a_head(self, doc: Doc, lower: list[str], end: int, sent_end: int) -> bool:
         """The amount ending at ``end`` sizes a fund, a market or a budget: "a $700
         million third fund", "the $300 billion global contact center market"."""
+        # "$11bn of aircraft deals", "$5 million in sales": a sized noun may follow "of" or "in"
+        if end < sent_end and lower[end] in ("of", "in"):
+            end += 1
         for k in range(end, min(sent_end, end + HEAD_REACH)):
             if lower[k] in self.not_deal_heads:
                 return True
@@ -215,7 +218,8 @@ class DealFinder(KnowledgeComponent):
         money_records = {r["start_char"]: r for r in (doc._.money or [])}
         doc._.money_by_start = money_records
         text = doc_text(doc)  # sentence texts as slices of it: Span.text joins tokens on each call
-        sents = [clause for s in doc.sents if text[s.start_char:s.end_char].strip() for clause in self._clauses(doc, s)]
+        sents = [clause for s in doc.sents if text[s.start_char:s.end_char].strip()
+                 for clause in self._clauses(doc, lower, s)]
         deals: list[dict] = []
         # A press release's "About <Company>" section and what follows it is boilerplate:
         # "has raised more than $600 million from investors including ..." is a total.
@@ -235,12 +239,13 @@ class DealFinder(KnowledgeComponent):
         drop_doc_view(doc)  # the last stage: the Doc leaves with plain data only
         return doc
 
-    def _clauses(self, doc: Doc, sent: Span) -> list[Span]:
+    def _clauses(self, doc: Doc, lower: list[str], sent: Span) -> list[Span]:
         """The sentence, or its semicolon clauses when two or more of them carry their own
         amount: a digest's "X raised $4 million; Y raised $12 million from Z; ..."."""
-        cuts = [t.i for t in sent if t.text == ";"]
-        if not cuts:
+        words = lower[sent.start:sent.end]
+        if ";" not in words:  # most sentences: one scan in C, no Token objects
             return [sent]
+        cuts = [sent.start + k for k, w in enumerate(words) if w == ";"]
         ents = self._ents(sent)
         bounds = list(zip([sent.start, *(c + 1 for c in cuts)], [*cuts, sent.end]))
         with_money = [(a, b) for a, b in bounds if any(e.label_ == "MONEY" and a <= e.start < b for e in ents)]
@@ -474,7 +479,9 @@ class DealFinder(KnowledgeComponent):
                 if company is None and of_after:
                     by = [e for e in after if lower[e.start - 1] == "by"]
                     company = by[0] if by else None
-                target = next((e for e in after if lower[e.start - 1] == "of"), after[0] if after else None)
+                # "purchase of 22 new Boeing 787 aircraft" buys a maker's products, not the maker
+                loose = next((e for e in after if not self._names_goods(doc, lower, n1, e)), None)
+                target = next((e for e in after if lower[e.start - 1] == "of"), loose)
                 if target is not None and company is not None and target.start == company.start:
                     target = None
             return (self._name(company) if company is not None else None,
@@ -529,6 +536,13 @@ class DealFinder(KnowledgeComponent):
             if lower[k] in INTO_BLOCKERS or doc[k].ent_type_ in ("ORG", "MONEY", "GPE") and not based:
                 return False
         return False
+
+    @staticmethod
+    def _names_goods(doc: Doc, lower: list[str], start: int, ent: Span) -> bool:
+        """An ORG after a count or before a model number names products: "22 new Boeing 787"."""
+        counted = any(doc[k].like_num for k in range(start, ent.start))
+        numbered = ent.end < len(doc) and (doc[ent.end].like_num or doc[ent.end].ent_type_ in ("CHIP", "MODEL"))
+        return counted or numbered
 
     def _described_by(self, doc: Doc, lower: list[str], ent: Span) -> bool:
         """"Temasek-backed Lumora": the ORG describes the company that follows it."""
