@@ -320,6 +320,18 @@ JOURNALIST_PROSE = [
      {"company": "Orbel", "target": "Quorline", "status": "announced"}),
     ("Tessaly announced on Friday that Brandt Motors was selected to purchase Kestrel Trucks for $90 million.",
      {"company": "Brandt Motors", "deal_type": "acquisition"}),
+    # A takeover told from the seller's side, or by its price; a backer describing the target is no investor.
+    ("Quantiq agreed to sell itself to Orbel for $8 billion.",
+     {"company": "Orbel", "target": "Quantiq", "deal_type": "acquisition", "status": "announced"}),
+    ("Orbel, the chip giant, will pay $8 billion for Quantiq.",
+     {"company": "Orbel", "target": "Quantiq", "deal_type": "acquisition", "status": "announced"}),
+    ("Orbel has agreed to buy Quantiq, the chip startup backed by Harbor Peak, for $8 billion.",
+     {"company": "Orbel", "target": "Quantiq", "investors": [], "amount": 8e9}),
+    # Money put into a company the knowledge base has never heard of.
+    ("Ardent Capital invested $20 million in Fernbrook.",
+     {"company": "Ardent Capital", "deal_type": "investment", "target": "Fernbrook"}),
+    ("Harbor Peak put $500,000 into Fernbrook, a Denver startup.",
+     {"company": "Harbor Peak", "target": "Fernbrook", "amount": 5e5}),
     # The headline deal in one plain sentence: a name with a digit, the round, its lead and the valuation.
     ("Sales analytics startup 4Lumen today announced that it closed a $90 million series C funding round led by "
      "Fenwick Row, valuing the company at $1.4 billion post-money.",
@@ -375,6 +387,8 @@ JOURNALIST_NOT_DEALS = [
     "Orbel secures $11bn of aircraft deals.",
     "Tessaly negotiates purchase of 22 new Orbel 787 aircraft.",
     "With declared assets of $82 billion and a debt of $172 billion, Tessaly filed for bankruptcy.",
+    "Orbel paid $2 million for Nvidia chips.",
+    "Kestrel Grid sold GPUs to Quantiq for $5 million.",
 ]
 
 

@@ -55,6 +55,7 @@ class CompanyFinder(KnowledgeComponent):
             [*cues.get("equity_verbs", ()), *cues.get("acquisition_verbs", ()), *cues.get("investment_verbs", ()),
              *cues.get("lead_after", ()), *cues.get("participate_after", ()), *cues.get("talks_cues", ()),
              *cues.get("seeking_cues", ()), *cues.get("announced_cues", ()), *cues.get("ipo_events", ()),
+             *cues.get("pay_verbs", ()), "sold", "sells", "agreed to sell",
              "priced", "filed",
              "is in talks", "agreed", "agrees", "signed", "unveiled", "launched", "announced", "sold", "sells",
              "issued", "issues", "prices"],
@@ -79,6 +80,9 @@ class CompanyFinder(KnowledgeComponent):
         self.company_nouns = Phrases(nlp, cues.get("company_nouns", ()))
         self.round_nouns = Phrases(nlp, cues.get("equity_nouns", ()))
         self.debt_nouns = Phrases(nlp, cues.get("debt_nouns", ()))
+        self.stake_nouns = Phrases(nlp, cues.get("investment_nouns", ()))
+        self.invest_words = frozenset(w for w in cues.get("investment_verbs", ()) if " " not in w)
+        self.pay_words = frozenset(w for w in cues.get("pay_verbs", ()) if " " not in w)
         self.crowds = Phrases(nlp, cues.get("investor_crowds", ()))
         self.investor_roles = frozenset(cues.get("investor_roles", ()))
         self.role_modifiers = frozenset(cues.get("investor_role_modifiers", ()))
@@ -345,7 +349,8 @@ class CompanyFinder(KnowledgeComponent):
                 return self._cue_before(doc, lower, k)
         return bool(self.before_cues.ending_at(lower, start)) or (
             start >= 2 and lower[start - 1] in ("the", "a", "an") and bool(self.before_cues.ending_at(lower, start - 1))
-        ) or self._round_in(lower, start) or self._funded_from(doc, lower, start) or self._role_before(lower, start)
+        ) or self._round_in(doc, lower, start) or self._funded_from(doc, lower, start) or self._role_before(lower, start) \
+            or self._paid_for(doc, lower, start)
 
     def _funded_from(self, doc: Doc, lower: list[str], start: int) -> bool:
         """"a $4.5 million pre-seed round from X", "$80M in debt from X": who the money comes from."""
@@ -413,13 +418,31 @@ class CompanyFinder(KnowledgeComponent):
             # the longer name wins.
             doc.ents = filter_spans(ents)
 
-    def _round_in(self, lower: list[str], start: int) -> bool:
-        """"led a S$200 million Series C in NeuroLoft": the company a round is in."""
-        if start < 3 or lower[start - 1] != "in":
+    def _round_in(self, doc: Doc, lower: list[str], start: int) -> bool:
+        """"led a S$200 million Series C in NeuroLoft", "invested $20 million in Fernbrook",
+        "a $26 million investment in Skyloft", "poured $26 million into Skyloft": the
+        company the money goes into."""
+        if start < 3 or lower[start - 1] not in ("in", "into"):
             return False
         if lower[start - 3] == "series" and len(lower[start - 2]) <= 2:
             return True
-        return bool(self.round_nouns.ending_at(lower, start - 1))
+        if doc[start - 2].ent_type_ == "MONEY":
+            # only after a verb of investing: "$48 million in Hollywood tax incentives" is no investment
+            return self._amount_after(doc, lower, start - 2, self.invest_words)
+        return bool(self.round_nouns.ending_at(lower, start - 1)) or bool(self.stake_nouns.ending_at(lower, start - 1))
+
+    @staticmethod
+    def _amount_after(doc: Doc, lower: list[str], money_end: int, verbs: frozenset[str]) -> bool:
+        """The amount whose last token is ``money_end`` follows one of ``verbs`` closely."""
+        k = money_end
+        while k > 0 and doc[k].ent_iob_ == "I":
+            k -= 1
+        return any(lower[j] in verbs for j in range(max(0, k - 3), k))
+
+    def _paid_for(self, doc: Doc, lower: list[str], start: int) -> bool:
+        """"will pay $8 billion for Quantiq": what a price is paid for."""
+        return (start >= 3 and lower[start - 1] == "for" and doc[start - 2].ent_type_ == "MONEY"
+                and self._amount_after(doc, lower, start - 2, self.pay_words))
 
     def _appositive(self, doc: Doc, lower: list[str], start: int, end: int) -> bool:
         if end < len(doc) and lower[end] == ",":

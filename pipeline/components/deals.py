@@ -52,6 +52,9 @@ OBJECT_BLOCKERS = frozenset("from with by through via for to on at".split())
 # A specific trigger (debt, IPO, acquisition) this many tokens further than a generic
 # raise verb still types the deal.
 TRIGGER_SLACK = 10
+# Words that may follow a company's name without making it a product's modifier.
+CLAUSE_WORDS = frozenset("and or in on at to from with as for by after before last this next which that who earlier "
+                         "later said says the a an its their is was will would has had have agreed plans".split())
 COMPLEMENTIZERS = frozenset({"that", "said", "says", "announced", "announces"})
 RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whose", "whom"})
 # How many describing words may stand between an amount and a noun that makes it a
@@ -108,6 +111,9 @@ class DealFinder(KnowledgeComponent):
         self.describing = frozenset(c.get("hyphen_modifiers", ()))
         self.total_openers = P("total_openers")
         self.not_deal_heads = frozenset(c.get("not_deal_heads", ()))
+        self.sale_verbs = P("sale_verbs")
+        self.pay_verbs = P("pay_verbs")
+        self.debt_nouns = P("debt_nouns")
         # A person named where investors are is an angel investor ("angel investor Elad Gil"),
         # unless a job title or a speech verb shows the person speaks for a party.
         self.investor_titles = frozenset(c.get("investor_roles", ())) | {"angel", "angels", "billionaire", "investor"}
@@ -270,6 +276,8 @@ class DealFinder(KnowledgeComponent):
             for start, end in phrases.find(lower, sent.start, sent.end):
                 if kind == "ipo" and start >= 2 and lower[start - 1] == "-" and lower[start - 2] == "pre":
                     continue  # a pre-IPO round is a private round before the listing
+                if kind == "investment" and end < sent.end and lower[end] == "by":
+                    continue  # "the chip startup backed by Harbor Peak" describes a company
                 dist = min(abs(start - near), abs(end - 1 - near)) if near is not None else start - sent.start
                 hits.append((dist, TYPE_PRIORITY.index(kind), kind, start))
         if not hits:
@@ -303,6 +311,10 @@ class DealFinder(KnowledgeComponent):
         if shorthand:
             kind, trigger_at = "equity_round", sent.start + next(
                 (k for k, t in enumerate(sent) if t.ent_type_ == "MONEY"), 0)
+        # "Quantiq agreed to sell itself to Orbel", "Orbel will pay $8 billion for Quantiq"
+        transfer = self._transfer(doc, lower, sent) if kind in (None, "equity_round", "investment") else None
+        if transfer is not None:
+            kind, trigger_at = "acquisition", transfer[2]
         if kind is None:
             return None
         moneys = [e for e in self._ents(sent) if e.label_ == "MONEY"]
@@ -316,7 +328,7 @@ class DealFinder(KnowledgeComponent):
         # "priced shares at $24, raising $1.1 billion": the amount a raise verb governs
         raised = [e for e in amounts if any(self.raise_verbs.ending_at(lower, j) for j in range(max(sent.start, e.start - 3), e.start + 1))]
         amount = raised[0] if raised else (amounts[0] if amounts else None)
-        if amount is not None and not shorthand:
+        if amount is not None and not shorthand and transfer is None:
             kind, trigger_at = self._deal_type(lower, sent, near=amount.start)
         orgs = [e for e in self._ents(sent) if e.label_ == "ORG"]
         if not orgs and amount is not None and amount.start == sent.start + 1 and lower[sent.start] in ("a", "an"):
@@ -324,6 +336,8 @@ class DealFinder(KnowledgeComponent):
         first_cue = min(trigger_at, amount.start if amount is not None else trigger_at)
         leads, investors = self._investors(doc, lower, sent, self._backers(doc, lower, sent, orgs), weak_from=first_cue)
         company, target = self._parties(doc, lower, sent, kind, trigger_at, orgs, investors, sents, si, backers)
+        if transfer is not None:
+            company, target = transfer[0], transfer[1]
         if company is None:
             return None
         if kind == "acquisition" and target is None and (amount is None or not self._names_a_takeover(doc, lower, sent)):
@@ -332,6 +346,9 @@ class DealFinder(KnowledgeComponent):
             if target is None:
                 return None  # money put into projects or sites is spending, not a deal
             investors = [company, *[i for i in investors if i != company]]
+        if kind == "acquisition":
+            # the buyer pays; names "backed by" or "with" in a takeover sentence describe its parties
+            leads, investors = [], []
         money = money_records.get(amount.start_char) if amount is not None else None
         valuation = money_records.get(valuations[0].start_char) if valuations else None
         round_name = find_round(sent.text, self.knowledge)
@@ -537,12 +554,50 @@ class DealFinder(KnowledgeComponent):
                 return False
         return False
 
+    def _transfer(self, doc: Doc, lower: list[str], sent: Span) -> tuple[str, str, int] | None:
+        """(buyer, bought, verb index) of a takeover told as a sale or a payment:
+        "Quantiq agreed to sell itself to Orbel", "Tessaly sold Quorline to Orbel",
+        "Orbel will pay $8 billion for Quantiq". None when a stake, notes or goods change hands."""
+        ents = self._ents(sent)
+        orgs = [e for e in ents if e.label_ == "ORG"]
+        if len(orgs) < 2:
+            return None
+        org_at = {e.start: e for e in orgs}
+        for v0, v1 in self.sale_verbs.find(lower, sent.start, sent.end):
+            to = next((k for k in range(v1, min(sent.end - 1, v1 + SALE_REACH + 2)) if lower[k] == "to"), None)
+            if to is None or to + 1 not in org_at:
+                continue
+            between = range(v1, to)
+            if any(doc[k].ent_type_ in ("MONEY", "CHIP", "MODEL") for k in between) or \
+                    self.stake_nouns.find(lower, v1, to) or self.debt_nouns.find(lower, v1, to):
+                continue
+            sold = next((org_at[k] for k in between if k in org_at), None)
+            if sold is None and {lower[v1 - 1], lower[v1]} & {"itself", "themselves"}:
+                sold = next((e for e in reversed(orgs) if e.end <= v0), None)
+            if sold is not None:
+                return self._name(org_at[to + 1]), self._name(sold), v0
+        for v0, v1 in self.pay_verbs.find(lower, sent.start, sent.end):
+            k = v1
+            while k < sent.end and (doc[k].ent_type_ == "MONEY" or lower[k] in AMOUNT_LEAD_INS):
+                k += 1
+            if k == v1 or k + 1 >= sent.end or lower[k] != "for" or k + 1 not in org_at:
+                continue
+            bought = org_at[k + 1]
+            payer = next((e for e in reversed(orgs) if e.end <= v0), None)
+            if payer is not None and not self._names_goods(doc, lower, k + 1, bought) and not (
+                    bought.end < len(doc) and lower[bought.end] in POSSESSIVE):
+                return self._name(payer), self._name(bought), v0
+        return None
+
     @staticmethod
     def _names_goods(doc: Doc, lower: list[str], start: int, ent: Span) -> bool:
-        """An ORG after a count or before a model number names products: "22 new Boeing 787"."""
+        """An ORG after a count, or before a model number or a noun, names products:
+        "22 new Boeing 787", "$2 million for Nvidia chips"."""
         counted = any(doc[k].like_num for k in range(start, ent.start))
-        numbered = ent.end < len(doc) and (doc[ent.end].like_num or doc[ent.end].ent_type_ in ("CHIP", "MODEL"))
-        return counted or numbered
+        nxt = doc[ent.end] if ent.end < len(doc) else None
+        numbered = nxt is not None and (nxt.like_num or nxt.ent_type_ in ("CHIP", "MODEL"))
+        product = nxt is not None and nxt.is_alpha and nxt.is_lower and nxt.lower_ not in CLAUSE_WORDS
+        return counted or numbered or product
 
     def _described_by(self, doc: Doc, lower: list[str], ent: Span) -> bool:
         """"Temasek-backed Lumora": the ORG describes the company that follows it."""
