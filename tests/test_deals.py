@@ -337,6 +337,10 @@ JOURNALIST_PROSE = [
      "Fenwick Row, valuing the company at $1.4 billion post-money.",
      {"company": "4Lumen", "round": "series_c", "amount": 90e6, "valuation": 1.4e9,
       "lead_investors": ["Fenwick Row"]}),
+    # A company named by an English word, told by a raise verb and an amount right after it.
+    ("Notion raised $50 million. Investors included Sequoia Capital and angel investor Elad Gil.",
+     {"company": "Notion", "investors": ["Sequoia Capital", "Elad Gil"]}),
+    ("Ramp has raised $150 million from Founders Fund.", {"company": "Ramp", "investors": ["Founders Fund"]}),
     # Named angels count as investors; a firm's partner named by person is the investor, the firm employs her.
     ("Fernbrook raised $3 million in seed funding from angel investors including Dana Reyes and Tom Alvarez.",
      {"company": "Fernbrook", "investors": ["Dana Reyes", "Tom Alvarez"]}),
@@ -389,6 +393,8 @@ JOURNALIST_NOT_DEALS = [
     "With declared assets of $82 billion and a debt of $172 billion, Tessaly filed for bankruptcy.",
     "Orbel paid $2 million for Nvidia chips.",
     "Kestrel Grid sold GPUs to Quantiq for $5 million.",
+    "Shares closed at $203.15 yesterday.",
+    "Revenue raised $5 million last quarter.",
 ]
 
 
@@ -422,13 +428,16 @@ def test_digest_items_are_deals_of_their_own(nlp, text, expected):
 
 # Known gaps, kept visible: a fixed one fails the suite so it moves up into the tables above.
 JOURNALIST_GAPS = [
-    # A company whose name is an English word, before any company cue in the sentence.
-    ("Notion raised $50 million. Investors included Sequoia Capital and angel investor Elad Gil.",
-     {"company": "Notion", "investors": ["Sequoia Capital", "Elad Gil"]}),
+    # An unknown buyer named only after "to" in a sale of a third company.
+    ("Tessaly sold Quorline to Orbel for $300 million.",
+     {"company": "Orbel", "target": "Quorline", "deal_type": "acquisition"}),
+    # A leader of an "investment" in a startup leads its round.
+    ("Harbor Peak is leading a $26 million investment in Skyloft, according to people familiar with the matter.",
+     {"company": "Skyloft", "lead_investors": ["Harbor Peak"]}),
 ]
 
 
 @pytest.mark.parametrize("text,expected", JOURNALIST_GAPS, ids=[c[0][:40] for c in JOURNALIST_GAPS])
-@pytest.mark.xfail(strict=True, reason="a company named by an English word, with no company cue in its sentence")
+@pytest.mark.xfail(strict=True, reason="unknown names after 'to' in a sale; a led 'investment' read as a round")
 def test_known_gaps_in_journalist_prose(nlp, text, expected):
     check(single_deal(nlp, text), expected)

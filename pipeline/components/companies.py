@@ -83,6 +83,9 @@ class CompanyFinder(KnowledgeComponent):
         self.stake_nouns = Phrases(nlp, cues.get("investment_nouns", ()))
         self.invest_words = frozenset(w for w in cues.get("investment_verbs", ()) if " " not in w)
         self.pay_words = frozenset(w for w in cues.get("pay_verbs", ()) if " " not in w)
+        # "closed" also ends a trading day: "Shares closed at $203"
+        self.raise_words = frozenset(w for w in (*cues.get("raise_verbs", ()), *cues.get("equity_verbs", ()))
+                                     if " " not in w) - {"closed", "closing", "close", "closes"}
         self.crowds = Phrases(nlp, cues.get("investor_crowds", ()))
         self.investor_roles = frozenset(cues.get("investor_roles", ()))
         self.role_modifiers = frozenset(cues.get("investor_role_modifiers", ()))
@@ -261,12 +264,23 @@ class CompanyFinder(KnowledgeComponent):
             return True
         # "Shares closed at...", "Electricity prices...": a common word that is
         # capitalised only because it opens the sentence.
-        if end - start == 1 and doc[start].is_sent_start and words[0] in self.common:
+        if end - start == 1 and doc[start].is_sent_start and words[0] in self.common \
+                and not self._raises_money(doc, end):
             return True
         # "George" + "Washington University": part of a longer name around a place.
         if end < len(doc) and doc[end].ent_type_ == "GPE" and doc[end - 1].whitespace_ and self._namey(doc[end].text):
             return True
         return self._is_person(doc, start, end)
+
+    def _raises_money(self, doc: Doc, end: int) -> bool:
+        """"Notion raised $50 million": a raise verb right after the word, an amount right
+        after the verb. No common word does that, so it names a company."""
+        k = end
+        while k < len(doc) and doc[k].lower_ in ("has", "have", "just", "also", "recently"):
+            k += 1
+        if k >= len(doc) or doc[k].lower_ not in self.raise_words:
+            return False
+        return any(doc[j].ent_type_ == "MONEY" for j in range(k + 1, min(len(doc), k + 4)))
 
     def _named_person(self, doc: Doc, start: int, end: int) -> bool:
         """"Tim Cook", "Jill Lajdziak": two or three capitalised words opening with a
