@@ -55,6 +55,13 @@ TRIGGER_SLACK = 10
 # Words that may follow a company's name without making it a product's modifier.
 CLAUSE_WORDS = frozenset("and or in on at to from with as for by after before last this next which that who earlier "
                          "later said says the a an its their is was will would has had have agreed plans".split())
+# An amount dated "in <year>" within this many tokens after it, in a clause opened by one
+# of these words, is an earlier deal told as background.
+HISTORY_REACH = 10
+# ("previously raised a $4.5 million seed round in 2023" is the company's own round, told as such.)
+HISTORY_MARKERS = frozenset("which that who whose including included last previous former".split())
+YEAR = re.compile(r"(?:19|20)\d\d")
+AUXILIARIES = frozenset("is are was were has have had also reportedly now still".split())
 COMPLEMENTIZERS = frozenset({"that", "said", "says", "announced", "announces"})
 RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whose", "whom"})
 # How many describing words may stand between an amount and a noun that makes it a
@@ -117,7 +124,10 @@ class DealFinder(KnowledgeComponent):
         # A person named where investors are is an angel investor ("angel investor Elad Gil"),
         # unless a job title or a speech verb shows the person speaks for a party.
         self.investor_titles = frozenset(c.get("investor_roles", ())) | {"angel", "angels", "billionaire", "investor"}
-        self.job_titles = frozenset(c.get("person_titles", ())) - self.investor_titles
+        # a venture firm's partner invests for it: "Lowfield partner Kwame Asante led the round"
+        self.partner_titles = frozenset({"partner", "partners", "managing", "general", "founding", "principal",
+                                         "venture", "investing", "investor"})
+        self.job_titles = frozenset(c.get("person_titles", ())) - self.investor_titles - self.partner_titles
         self.person_after = frozenset(c.get("person_after", ()))
         self.ipo_events = P("ipo_events")
 
@@ -166,6 +176,8 @@ class DealFinder(KnowledgeComponent):
             n = self.totals_before.ending_at(lower, back)
             if n and not self._reported(lower, back - n, ent.sent.start) and not self._names_a_round(lower, e):
                 return "other"
+        if self._told_as_history(lower, ent):
+            return "other"
         # "Total disclosed across the week's deals: $5.2bn": a sum, not a deal
         if self.total_openers.starting_at(lower, ent.sent.start):
             return "other"
@@ -180,6 +192,16 @@ class DealFinder(KnowledgeComponent):
         if opener is not None and doc[opener - 1].ent_type_ == "MONEY":
             return "other"
         return "amount"
+
+    @staticmethod
+    def _told_as_history(lower: list[str], ent: Span) -> bool:
+        """"Bramble Capital, which led a $62 million Series C in 2024", "including a $9
+        million seed round led by Sequoia in 2022": an earlier deal, dated by its year,
+        in a clause that looks back."""
+        sent = ent.sent
+        dated = any(lower[k] == "in" and YEAR.fullmatch(lower[k + 1])
+                    for k in range(ent.end, min(sent.end - 1, ent.end + HISTORY_REACH)))
+        return dated and any(lower[k] in HISTORY_MARKERS for k in range(sent.start, ent.start))
 
     def _sizes_a_head(self, doc: Doc, lower: list[str], end: int, sent_end: int) -> bool:
         """The amount ending at ``end`` sizes a fund, a market or a budget: "a $700
@@ -366,6 +388,8 @@ class DealFinder(KnowledgeComponent):
             "target": target,
             "status": self._status(lower, sent),
             "evidence": sent.text.strip(),
+            # the company is not named in the sentence but taken from the ones before it
+            "_inferred": company not in {self._name(e) for e in orgs},
             "start_char": sent.start_char,
             "end_char": sent.end_char,
         }
@@ -415,15 +439,22 @@ class DealFinder(KnowledgeComponent):
                     i = self._past_description(doc, lower, after + 1, sent.end)
                     continue
                 verb_at = self._after_list(doc, lower, ent.end, sent.end)
-                if self.lead_after.starting_at(lower, verb_at):
-                    leads.append(name)
-                    investors.append(name)
-                elif self.participate_after.starting_at(lower, verb_at):
-                    investors.append(name)
+                # "Thornbury is also in talks to lead": the verb may stand behind "is" and "also"
+                aux_at = verb_at
+                while aux_at < sent.end and lower[aux_at] in AUXILIARIES:
+                    aux_at += 1
+                # "Harbor Peak's Dana Reyes", "Lowfield partner Kwame Asante": the firm invests through its partner
+                employer = self._employer(doc, lower, sent, ent, org_at) if ent.label_ == "PERSON" else None
+                named = [name] if employer is None else [employer, name]
+                if self.lead_after.starting_at(lower, verb_at) or self.lead_after.starting_at(lower, aux_at):
+                    leads.extend(named)
+                    investors.extend(named)
+                elif self.participate_after.starting_at(lower, verb_at) or self.participate_after.starting_at(lower, aux_at):
+                    investors.extend(named)
                 elif mode is not None:
-                    investors.append(name)
+                    investors.extend(named)
                     if mode == "lead":
-                        leads.append(name)
+                        leads.extend(named)
                 i = ent.end
                 continue
             tok = doc[i]
@@ -435,6 +466,19 @@ class DealFinder(KnowledgeComponent):
                     mode = None
             i += 1
         return list(dict.fromkeys(leads)), list(dict.fromkeys(investors))
+
+    def _employer(self, doc: Doc, lower: list[str], sent: Span, person: Span, org_at: dict[int, Span]) -> str | None:
+        """The firm written just before a person as their employer: "Harbor Peak's Dana
+        Reyes", "Lowfield partner Kwame Asante", "Sequoia's managing partner Roelof Botha"."""
+        k = person.start
+        while k > sent.start and lower[k - 1] in self.partner_titles:
+            k -= 1
+        if k > sent.start and lower[k - 1] in POSSESSIVE:
+            k -= 1
+        elif k == person.start:
+            return None
+        firm = next((e for e in org_at.values() if e.end == k), None)
+        return self._name(firm) if firm is not None else None
 
     @staticmethod
     def _past_description(doc, lower, i, end) -> int:
@@ -672,6 +716,14 @@ class DealFinder(KnowledgeComponent):
     def _dedupe(deals: list[dict], headline_end: int) -> list[dict]:
         """One row per deal: mentions of the same company and amount merge, and a
         headline or an amount-less mention gives way to the body's fuller one."""
+        # "At EUR 1.1 billion, the price is roughly double ...": an amount already told as
+        # another company's deal, in a sentence that names no company of its own, restates it
+        told = {}
+        for deal in deals:
+            told.setdefault((deal["amount"], deal["currency"]), []).append(deal)
+        deals = [d for d in deals if not (d.pop("_inferred") and d["amount"] is not None
+                                          and any(o is not d and o["company"] != d["company"]
+                                                  for o in told[(d["amount"], d["currency"])]))]
         body = [d for d in deals if d["start_char"] >= headline_end]
         body_amounts = {(d["amount"], d["currency"]) for d in body if d["amount"] is not None}
         kept_deals = []
