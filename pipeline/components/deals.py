@@ -61,6 +61,7 @@ HISTORY_REACH = 10
 # ("previously raised a $4.5 million seed round in 2023" is the company's own round, told as such.)
 HISTORY_MARKERS = frozenset("which that who whose including included last previous former".split())
 YEAR = re.compile(r"(?:19|20)\d\d")
+COPULAS = frozenset("was were is are totaled totalled reached came stood hit".split())
 AUXILIARIES = frozenset("is are was were has have had also reportedly now still".split())
 COMPLEMENTIZERS = frozenset({"that", "said", "says", "announced", "announces"})
 RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whose", "whom"})
@@ -129,6 +130,8 @@ class DealFinder(KnowledgeComponent):
                                          "venture", "investing", "investor"})
         self.job_titles = frozenset(c.get("person_titles", ())) - self.investor_titles - self.partner_titles
         self.person_after = frozenset(c.get("person_after", ()))
+        self.common_words = frozenset(c.get("common_words", ()))
+        self.fund_heads = frozenset({"fund", "funds", "vehicle"})
         self.ipo_events = P("ipo_events")
 
     # -- money roles ---------------------------------------------------
@@ -176,7 +179,10 @@ class DealFinder(KnowledgeComponent):
             n = self.totals_before.ending_at(lower, back)
             if n and not self._reported(lower, back - n, ent.sent.start) and not self._names_a_round(lower, e):
                 return "other"
-        if self._told_as_history(lower, ent):
+        if self._told_as_history(lower, ent) or self._figure_of_a_result(lower, ent):
+            return "other"
+        # "narrowed to $24.6 million from $41.9 million": the earlier figure of a change
+        if s >= 2 and lower[s - 1] == "from" and doc[s - 2].ent_type_ == "MONEY":
             return "other"
         # "Total disclosed across the week's deals: $5.2bn": a sum, not a deal
         if self.total_openers.starting_at(lower, ent.sent.start):
@@ -193,6 +199,19 @@ class DealFinder(KnowledgeComponent):
             return "other"
         return "amount"
 
+    def _figure_of_a_result(self, lower: list[str], ent: Span) -> bool:
+        """"Quartzline's revenue for the quarter ended Sept. 30 was $88.2 million": a copula
+        before the amount, and a result noun (revenue, loss ...) as the clause's subject."""
+        start = ent.start
+        while start > ent.sent.start and lower[start - 1] in AMOUNT_LEAD_INS:
+            start -= 1
+        if start == ent.sent.start or lower[start - 1] not in COPULAS:
+            return False
+        clause = start - 1
+        while clause > ent.sent.start and lower[clause - 1] not in (",", ";", "—", "–"):
+            clause -= 1
+        return any(self.not_before.ending_at(lower, k + 1) for k in range(clause, start - 1))
+
     @staticmethod
     def _told_as_history(lower: list[str], ent: Span) -> bool:
         """"Bramble Capital, which led a $62 million Series C in 2024", "including a $9
@@ -206,6 +225,11 @@ class DealFinder(KnowledgeComponent):
     def _sizes_a_head(self, doc: Doc, lower: list[str], end: int, sent_end: int) -> bool:
         """The amount ending at ``end`` sizes a fund, a market or a budget: "a $700
         million third fund", "the $300 billion global contact center market"."""
+        # "GBP 380 million ($480 million) third fund": past the conversion in brackets
+        if end < sent_end and lower[end] == "(":
+            close = next((k for k in range(end, min(sent_end, end + 8)) if lower[k] == ")"), None)
+            if close is not None:
+                end = close + 1
         # "$11bn of aircraft deals", "$5 million in sales": a sized noun may follow "of" or "in"
         if end < sent_end and lower[end] in ("of", "in"):
             end += 1
@@ -343,9 +367,17 @@ class DealFinder(KnowledgeComponent):
         roles = {e.start: self._money_role(doc, lower, e) for e in moneys}
         amounts = [e for e in moneys if roles[e.start] == "amount"]
         valuations = [e for e in moneys if roles[e.start] == "valuation"]
-        # "Ridewell went public on May 10 at $45 a share": a listing told as done is a deal without an amount
-        listed = kind == "ipo" and not amounts and bool(self.ipo_events.find(lower, sent.start, sent.end))
+        # "Ridewell went public on May 10 at $45 a share": a listing told as done is a deal without an
+        # amount; "Lodestar, which went public in March at $16 a share, reported ..." is background
+        listed = kind == "ipo" and not amounts and any(
+            not any(lower[k] in RELATIVE_PRONOUNS for k in range(max(sent.start, e0 - 2), e0))
+            for e0, _ in self.ipo_events.find(lower, sent.start, sent.end))
         if not amounts and kind != "acquisition" and not listed:
+            return None
+        # "Thornbury's previous fund, which closed in 2022, raised $410 million": a fund raising is no round
+        fund_until = min(trigger_at, amounts[0].start) if amounts else trigger_at
+        if kind == "equity_round" and any(lower[k] in self.fund_heads for k in range(sent.start, max(sent.start, fund_until))) \
+                and not self.lead_after.find(lower, sent.start, sent.end) and not self.participate_after.find(lower, sent.start, sent.end):
             return None
         # "priced shares at $24, raising $1.1 billion": the amount a raise verb governs
         raised = [e for e in amounts if any(self.raise_verbs.ending_at(lower, j) for j in range(max(sent.start, e.start - 3), e.start + 1))]
@@ -370,6 +402,10 @@ class DealFinder(KnowledgeComponent):
             investors = [company, *[i for i in investors if i != company]]
         if kind == "acquisition":
             # the buyer pays; names "backed by" or "with" in a takeover sentence describe its parties
+            leads, investors = [], []
+        if kind == "ipo" and not any(lower[k] in ("cornerstone", "anchor", "cornerstones", "anchors")
+                                     for k in range(sent.start, sent.end)):
+            # the banks that "led" or underwrote a listing sell it; only cornerstone investors buy in
             leads, investors = [], []
         money = money_records.get(amount.start_char) if amount is not None else None
         valuation = money_records.get(valuations[0].start_char) if valuations else None
@@ -573,7 +609,14 @@ class DealFinder(KnowledgeComponent):
                       and not self._described_by(doc, lower, e)
                       and not (e.end < len(doc) and doc[e.end].ent_type_ in ("CHIP", "MODEL"))]
         before = [e for e in candidates if e.start < trigger_at]
-        if before:
+        # "Sequoia's growth fund led a $50 million round in Tallyo": the company a round is in
+        # raises it, whoever the sentence opens with
+        round_in = [e for e in candidates if e.start > trigger_at and e.start >= 2 and lower[e.start - 1] == "in"
+                    and (self.triggers["equity_round"].ending_at(lower, e.start - 1)
+                         or lower[e.start - 3] == "series" and len(lower[e.start - 2]) <= 2)]
+        if round_in and self.lead_after.find(lower, sent.start, round_in[0].start):
+            company = round_in[0]
+        elif before:
             company = before[0]
         else:
             after = [e for e in candidates if e.start > trigger_at and lower[e.start - 1] in ("in", "for", "into", "to")]
@@ -582,6 +625,8 @@ class DealFinder(KnowledgeComponent):
             loose = [e for e in candidates if not any(lower[k] in RELATIVE_PRONOUNS for k in range(trigger_at, e.start))]
             company = after[0] if after else (loose[0] if loose else None)
         if company is None:
+            if self._own_subject(doc, lower, sent, trigger_at):
+                return None, None  # "Funds in the United States raised about $61 billion": no company's deal
             company_name = self._subject_before(sents, si, {*investors, *backers})
             return company_name, None
         return self._name(company), None
@@ -654,6 +699,17 @@ class DealFinder(KnowledgeComponent):
         gap = range(verb_end, start)
         return len(gap) <= OBJECT_REACH and not any(
             lower[k] in OBJECT_BLOCKERS or doc[k].ent_type_ == "MONEY" for k in gap)
+
+    def _own_subject(self, doc: Doc, lower: list[str], sent: Span, trigger_at: int) -> bool:
+        """The sentence opens with a plural common noun as its subject ("Funds in the
+        United States raised ..."), not a word that refers back to a company ("It",
+        "The startup"), so the company of earlier sentences is not who raises."""
+        first = next((k for k in range(sent.start, trigger_at) if doc[k].is_alpha), None)
+        if first is None or not doc[first].is_title:
+            return False
+        word = lower[first]
+        return (len(word) > 4 and word.endswith("s") and word in self.common_words
+                and (first + 1 >= len(doc) or lower[first + 1] != ","))
 
     def _subject_before(self, sents, si, investors) -> str | None:
         """"The company raised $X": the ORG the previous sentences were about."""
