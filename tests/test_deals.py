@@ -365,6 +365,20 @@ JOURNALIST_PROSE = [
     # An IPO's proceeds in a sentence about its pricing, however far the raise verb stands from the price.
     ("Halvern Systems priced shares at $24, above the marketed range of $20 to $22, raising $1.1 billion.",
      {"company": "Halvern Systems", "deal_type": "ipo", "amount": 1.1e9}),
+    # A partner named with the firm: both invest; the company a led round is in raises it.
+    ("Marlow partner Ines Carvalho led a $5 million seed round in Tidepool, a Lisbon robotics startup.",
+     {"company": "Tidepool", "lead_investors": ["Ines Carvalho"], "round": "seed"}),
+    ("Sequoia's growth fund led a $50 million round in Tallyo.", {"company": "Tallyo", "amount": 50e6}),
+    # A letter round written after the amount, and a price paid "in cash and stock".
+    ("Kelpie raised a $30M B-round led by Ardent Capital.", {"company": "Kelpie", "round": "series_b"}),
+    ("Orbel said it will pay $120 million in cash and stock for Quantiq, a Seattle startup.",
+     {"company": "Orbel", "target": "Quantiq", "amount": 120e6}),
+    # An IPO told by its trading debut and share price only.
+    ("Tessaly priced its shares at $14 and began trading on the New York Stock Exchange.",
+     {"company": "Tessaly", "deal_type": "ipo", "amount": None}),
+    # Underwriters sell a listing; they are no investors.
+    ("Halvern Systems raised $1.1 billion in its IPO, which Goldman Sachs and Morgan Stanley led.",
+     {"company": "Halvern Systems", "deal_type": "ipo", "investors": [], "lead_investors": []}),
     # Two currencies: one deal, in the currency written first.
     ("Berlin-based Klimata raised EUR 150M ($168M) in a Series B round led by Nordwind Capital.",
      {"company": "Klimata", "amount": 150e6, "currency": "EUR", "round": "series_b"}),
@@ -394,6 +408,17 @@ JOURNALIST_NOT_DEALS = [
     "Orbel paid $2 million for Nvidia chips.",
     "Kestrel Grid sold GPUs to Quantiq for $5 million.",
     "Shares closed at $203.15 yesterday.",
+    # Background: earlier rounds dated in a looking-back clause, a fund's own raise and target,
+    # a result's figures, a listing in a relative clause, totals of a whole market.
+    "Its backers include Ardent Capital, which led a $62 million Series C in 2024.",
+    "The round brings its total to $81 million, including a $9 million seed round led by Halberd Ventures in 2022.",
+    "Its last funding, a EUR 34 million Series B led by Kettle Partners in 2023, valued it at EUR 160 million.",
+    "Halberd Ventures' previous fund, which closed in 2022, raised $410 million.",
+    "Marlow Ventures has closed a GBP 380 million ($480 million) third fund, well above its GBP 300 million target.",
+    "Vantablue's revenue for the quarter ended Sept. 30 was $88.2 million, while its net loss narrowed to "
+    "$24.6 million from $41.9 million.",
+    "Funds in the United States raised about $61 billion in the first nine months of the year.",
+    "Lodestar Compute, the cloud provider that went public in March at $16 a share, reported higher revenue.",
     "Revenue raised $5 million last quarter.",
 ]
 

@@ -65,6 +65,7 @@ class CompanyFinder(KnowledgeComponent):
             [*cues.get("lead_cues", ()), "participation from", "participation by", "backed by", "investors include",
              "investors including", "investors included", "lenders include", "lenders including", "joined by",
              "alongside", "acquisition of", "purchase of", "takeover of", "stake in", "investment in", "invest in",
+             "shares of", "stock of",
              "invests in", "invested in", "investing in", "merger with", "acquire", "acquires", "acquired",
              "acquiring", "buy", "buys", "bought", "snapped up", "arranged by", "provided by", "underwritten by",
              "funding from", "financing from", "investment from", "backing from", "support from", "capital from",

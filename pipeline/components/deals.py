@@ -36,7 +36,7 @@ ABOUT_HEADING = re.compile(r"^About\s+(?!the\b|this\b|that\b)[A-Z0-9][^.!?\n]{0,
 INTO_BLOCKERS = frozenset({",", ";", "for", "of", "at", "from", "with", "by", "on", "as", "and"})
 DESCRIPTION_REACH = 4  # words describing an investor between its owner and its name: "Quorra's growth fund, X"
 SALE_REACH = 5  # tokens from "sell" to the stake it sells ("sell a 10% minority stake")
-INTO_REACH = 6  # tokens between "in"/"into" and the company invested in ("into chip startup X")
+INTO_REACH = 9  # tokens between "in"/"into" and the company invested in ("in Seoul-based chip-design startup X")
 TYPE_PRIORITY = ("acquisition", "ipo", "debt", "equity_round", "investment")
 # No deal is this small; smaller amounts are prices, fees or per-unit figures.
 MIN_DEAL_AMOUNT = 1000
@@ -62,6 +62,7 @@ HISTORY_REACH = 10
 HISTORY_MARKERS = frozenset("which that who whose including included last previous former".split())
 YEAR = re.compile(r"(?:19|20)\d\d")
 COPULAS = frozenset("was were is are totaled totalled reached came stood hit".split())
+PAYMENT_WORDS = frozenset("cash stock and shares equity an a all all-stock -".split())
 AUXILIARIES = frozenset("is are was were has have had also reportedly now still".split())
 COMPLEMENTIZERS = frozenset({"that", "said", "says", "announced", "announces"})
 RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whose", "whom"})
@@ -85,7 +86,7 @@ class DealFinder(KnowledgeComponent):
         P = lambda *names: Phrases(self.nlp, [w for n in names for w in c.get(n, ())])  # noqa: E731
         self.triggers = {
             "acquisition": P("acquisition_verbs", "acquisition_nouns"),
-            "ipo": P("ipo_nouns"),
+            "ipo": P("ipo_nouns", "ipo_events"),
             "debt": P("debt_nouns"),
             "equity_round": P("equity_verbs", "equity_nouns"),
             "investment": P("investment_verbs", "investment_nouns"),
@@ -669,6 +670,13 @@ class DealFinder(KnowledgeComponent):
             k = v1
             while k < sent.end and (doc[k].ent_type_ == "MONEY" or lower[k] in AMOUNT_LEAD_INS):
                 k += 1
+            # "will pay $120 million in cash and stock for Kitebench.io"
+            if k < sent.end and lower[k] == "in":
+                j = k + 1
+                while j < min(sent.end, k + 6) and lower[j] in PAYMENT_WORDS:
+                    j += 1
+                if j < sent.end and lower[j] == "for":
+                    k = j
             if k == v1 or k + 1 >= sent.end or lower[k] != "for" or k + 1 not in org_at:
                 continue
             bought = org_at[k + 1]
