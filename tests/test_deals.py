@@ -352,6 +352,9 @@ JOURNALIST_PROSE = [
     ("Tallyo has raised $18 million in a Series A round. Investors included Bessel Ventures and angel investor "
      "Elad Gil.",
      {"company": "Tallyo", "investors": ["Bessel Ventures", "Elad Gil"]}),
+    ("Tallyo has raised $18 million. The round was led by Bessel Ventures. Mara Okoye, a former executive at "
+     "Salesforce, also invested as an angel.",
+     {"company": "Tallyo", "investors": ["Bessel Ventures", "Mara Okoye"]}),
     ("Tallyo has raised $18 million. Bessel Ventures led the round. Other investors include Ardent Capital, "
      "Y Combinator and a group of angels.",
      {"company": "Tallyo", "lead_investors": ["Bessel Ventures"], "investors": ["Ardent Capital", "Y Combinator"]}),

@@ -476,6 +476,10 @@ class DealFinder(KnowledgeComponent):
                     i = self._past_description(doc, lower, after + 1, sent.end)
                     continue
                 verb_at = self._after_list(doc, lower, ent.end, sent.end)
+                # "Marisol Okafor, a former executive at Salesforce, also invested": past the appositive
+                past = self._past_appositive(doc, lower, ent.end, sent.end)
+                if past is not None:
+                    verb_at = past
                 # "Thornbury is also in talks to lead": the verb may stand behind "is" and "also"
                 aux_at = verb_at
                 while aux_at < sent.end and lower[aux_at] in AUXILIARIES:
@@ -492,7 +496,7 @@ class DealFinder(KnowledgeComponent):
                     investors.extend(named)
                     if mode == "lead":
                         leads.extend(named)
-                i = ent.end
+                i = ent.end if past is None else past
                 continue
             tok = doc[i]
             if mode is not None and (tok.text in (".", ";") or (tok.ent_type_ == "MONEY")
@@ -503,6 +507,21 @@ class DealFinder(KnowledgeComponent):
                     mode = None
             i += 1
         return list(dict.fromkeys(leads)), list(dict.fromkeys(investors))
+
+    def _past_appositive(self, doc: Doc, lower: list[str], end: int, sent_end: int) -> int | None:
+        """Index after ", a former executive at Salesforce," when an investor verb follows it,
+        else None. A list ("A, B and C") is no appositive: its comma is followed by a name."""
+        if end + 1 >= sent_end or lower[end] != "," or lower[end + 1] not in ("a", "an", "the", "who"):
+            return None
+        close = next((k for k in range(end + 2, min(sent_end, end + 14)) if lower[k] == ","), None)
+        if close is None:
+            return None
+        k = close + 1
+        while k < sent_end and lower[k] in AUXILIARIES:
+            k += 1
+        if self.participate_after.starting_at(lower, k) or self.lead_after.starting_at(lower, k):
+            return k
+        return None
 
     def _employer(self, doc: Doc, lower: list[str], sent: Span, person: Span, org_at: dict[int, Span]) -> str | None:
         """The firm written just before a person as their employer: "Harbor Peak's Dana
