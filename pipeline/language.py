@@ -80,7 +80,20 @@ def make_nlp(model: str | None = None, pattern_dirs: Iterable[str | Path] = (),
     for stage in (("infra_model_entities",) if nlp.has_pipe("ner") and stages else ()) + tuple(stages):
         component = nlp.add_pipe(stage)
         component.set_knowledge(knowledge)
+    empty_tokenizer_cache(nlp)
     return nlp
+
+
+def empty_tokenizer_cache(nlp: Language) -> None:
+    """Start the tokenizer's cache afresh, for the articles' words.
+
+    Tokenising the phrase patterns and word lists (tens of thousands of names) fills
+    the cache, which takes no new chunk past max_cache_size (10,000); after that no word
+    of an article was cached and tokenising ran four times slower (found by make bench).
+    Assigning the rules is the tokenizer's public way to a new, empty cache (deleting
+    keys one by one leaves the cache counted full); the rules stay the same.
+    """
+    nlp.tokenizer.rules = nlp.tokenizer.rules
 
 
 @dataclass(frozen=True)
