@@ -123,6 +123,20 @@ def predicted_by_doc(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, lis
     return out
 
 
+def written_forms(written: list[tuple[str, str]]) -> dict[str, set[str]]:
+    """Each predicted canonical name (normalised) with the forms the document wrote it in.
+
+    >>> {k: sorted(v) for k, v in written_forms([("Apple", "Apple Computer"), ("Apple", "Apple")]).items()}
+    {'apple': ['apple', 'applecomputer']}
+    """
+    forms: dict[str, set[str]] = defaultdict(set)
+    for canonical, text in written:
+        key = norm_name(canonical)
+        if key:
+            forms[key].update({key, norm_name(text)})
+    return dict(forms)
+
+
 def company_score(gold_names: list[str], written: list[tuple[str, str]]) -> Score:
     """Match gold names to predicted companies by canonical name or by a name as written.
 
@@ -130,11 +144,7 @@ def company_score(gold_names: list[str], written: list[tuple[str, str]]) -> Scor
     >>> (s.tp, s.fp, s.fn)
     (1, 1, 1)
     """
-    forms: dict[str, set[str]] = defaultdict(set)
-    for canonical, text in written:
-        key = norm_name(canonical)
-        if key:
-            forms[key].update({key, norm_name(text)})
+    forms = written_forms(written)
     score = Score()
     unmatched = set(forms)
     for gold in {norm_name(g) for g in gold_names} - {""}:
@@ -156,9 +166,7 @@ def names_as_gold(gold_names: list[str], written: list[tuple[str, str]]) -> dict
     >>> names_as_gold(["Penske Automotive Group"], [("Penske Automotive", "Penske Automotive Group")])
     {'penskeautomotive': 'penskeautomotivegroup'}
     """
-    forms: dict[str, set[str]] = defaultdict(set)
-    for canonical, text in written:
-        forms[norm_name(canonical)].add(norm_name(text))
+    forms = written_forms(written)
     mapping = {}
     for gold in {norm_name(g) for g in gold_names} - {""}:
         if gold in forms:

@@ -55,7 +55,7 @@ class CompanyFinder(KnowledgeComponent):
             [*cues.get("equity_verbs", ()), *cues.get("acquisition_verbs", ()), *cues.get("investment_verbs", ()),
              *cues.get("lead_after", ()), *cues.get("participate_after", ()), *cues.get("talks_cues", ()),
              *cues.get("seeking_cues", ()), *cues.get("announced_cues", ()), *cues.get("ipo_events", ()),
-             *cues.get("pay_verbs", ()), "sold", "sells", "agreed to sell",
+             *cues.get("pay_verbs", ()), "agreed to sell",
              "priced", "filed",
              "is in talks", "agreed", "agrees", "signed", "unveiled", "launched", "announced", "sold", "sells",
              "issued", "issues", "prices"],

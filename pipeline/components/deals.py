@@ -63,6 +63,10 @@ HISTORY_MARKERS = frozenset("which that who whose including included last previo
 YEAR = re.compile(r"(?:19|20)\d\d")
 COPULAS = frozenset("was were is are totaled totalled reached came stood hit".split())
 PAYMENT_WORDS = frozenset("cash stock and shares equity an a all all-stock -".split())
+# A venture firm's partner invests for it: "Lowfield partner Kwame Asante led the round".
+PARTNER_TITLES = frozenset("partner partners managing general founding principal venture investing investor".split())
+# The subject of a raise that makes it a fund's own raise, not a company's round.
+FUND_HEADS = frozenset({"fund", "funds", "vehicle"})
 AUXILIARIES = frozenset("is are was were has have had also reportedly now still".split())
 COMPLEMENTIZERS = frozenset({"that", "said", "says", "announced", "announces"})
 RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whose", "whom"})
@@ -122,17 +126,12 @@ class DealFinder(KnowledgeComponent):
         self.not_deal_heads = frozenset(c.get("not_deal_heads", ()))
         self.sale_verbs = P("sale_verbs")
         self.pay_verbs = P("pay_verbs")
-        self.debt_nouns = P("debt_nouns")
         # A person named where investors are is an angel investor ("angel investor Elad Gil"),
         # unless a job title or a speech verb shows the person speaks for a party.
         self.investor_titles = frozenset(c.get("investor_roles", ())) | {"angel", "angels", "billionaire", "investor"}
-        # a venture firm's partner invests for it: "Lowfield partner Kwame Asante led the round"
-        self.partner_titles = frozenset({"partner", "partners", "managing", "general", "founding", "principal",
-                                         "venture", "investing", "investor"})
-        self.job_titles = frozenset(c.get("person_titles", ())) - self.investor_titles - self.partner_titles
+        self.job_titles = frozenset(c.get("person_titles", ())) - self.investor_titles - PARTNER_TITLES
         self.person_after = frozenset(c.get("person_after", ()))
         self.common_words = frozenset(c.get("common_words", ()))
-        self.fund_heads = frozenset({"fund", "funds", "vehicle"})
         self.ipo_events = P("ipo_events")
 
     # -- money roles ---------------------------------------------------
@@ -377,7 +376,7 @@ class DealFinder(KnowledgeComponent):
             return None
         # "Thornbury's previous fund, which closed in 2022, raised $410 million": a fund raising is no round
         fund_until = min(trigger_at, amounts[0].start) if amounts else trigger_at
-        if kind == "equity_round" and any(lower[k] in self.fund_heads for k in range(sent.start, max(sent.start, fund_until))) \
+        if kind == "equity_round" and any(lower[k] in FUND_HEADS for k in range(sent.start, max(sent.start, fund_until))) \
                 and not self.lead_after.find(lower, sent.start, sent.end) and not self.participate_after.find(lower, sent.start, sent.end):
             return None
         # "priced shares at $24, raising $1.1 billion": the amount a raise verb governs
@@ -527,7 +526,7 @@ class DealFinder(KnowledgeComponent):
         """The firm written just before a person as their employer: "Harbor Peak's Dana
         Reyes", "Lowfield partner Kwame Asante", "Sequoia's managing partner Roelof Botha"."""
         k = person.start
-        while k > sent.start and lower[k - 1] in self.partner_titles:
+        while k > sent.start and lower[k - 1] in PARTNER_TITLES:
             k -= 1
         if k > sent.start and lower[k - 1] in POSSESSIVE:
             k -= 1
@@ -678,7 +677,7 @@ class DealFinder(KnowledgeComponent):
                 continue
             between = range(v1, to)
             if any(doc[k].ent_type_ in ("MONEY", "CHIP", "MODEL") for k in between) or \
-                    self.stake_nouns.find(lower, v1, to) or self.debt_nouns.find(lower, v1, to):
+                    self.stake_nouns.find(lower, v1, to) or self.triggers["debt"].find(lower, v1, to):
                 continue
             sold = next((org_at[k] for k in between if k in org_at), None)
             if sold is None and {lower[v1 - 1], lower[v1]} & {"itself", "themselves"}:
@@ -712,7 +711,7 @@ class DealFinder(KnowledgeComponent):
         counted = any(doc[k].like_num for k in range(start, ent.start))
         nxt = doc[ent.end] if ent.end < len(doc) else None
         numbered = nxt is not None and (nxt.like_num or nxt.ent_type_ in ("CHIP", "MODEL"))
-        product = nxt is not None and nxt.is_alpha and nxt.is_lower and nxt.lower_ not in CLAUSE_WORDS
+        product = nxt is not None and nxt.is_alpha and nxt.is_lower and lower[ent.end] not in CLAUSE_WORDS
         return counted or numbered or product
 
     def _described_by(self, doc: Doc, lower: list[str], ent: Span) -> bool:
