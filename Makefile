@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test evaluate peer bench kb clean
+.PHONY: setup run test evaluate peer bench kb train clean
 
 setup: $(STAMP)
 
@@ -47,6 +47,11 @@ kb: setup
 	rm -f patterns/kb/companies.jsonl patterns/kb/places.jsonl
 	$(BIN)/infra-extract patterns import patterns/kb/companies.csv --label ORG --alias-column aliases --field kind=kind -o patterns/kb/companies.jsonl
 	$(BIN)/infra-extract patterns import patterns/kb/places.csv --label GPE -o patterns/kb/places.jsonl
+
+# The shipped NER (pipeline/models/ner-names) from the data in pipeline/training/
+# and the study splits of corpus/: about ten minutes on 2 cores.
+train: setup
+	$(BIN)/python -m pipeline.training.train --corpus corpus --work build/train
 
 test: setup
 	$(BIN)/python -m pytest

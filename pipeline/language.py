@@ -8,8 +8,10 @@ the pattern files, then the finders for money, companies, chips, specs and deals
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib import resources
+from functools import lru_cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -19,7 +21,7 @@ from spacy.language import Language
 
 # Importing the modules registers the factories.
 from pipeline.components import (  # noqa: F401
-    chips, companies, deals, model_entities, money, products, register_names, sentences, specs)
+    chips, companies, deals, model_entities, money, ner_candidates, products, register_names, sentences, specs)
 from pipeline.components.model_entities import RULER_KEY
 from pipeline.components.base import register_extensions
 from pipeline.knowledge import Knowledge, load_knowledge, pattern_folders
@@ -33,8 +35,35 @@ RULER_CONFIG = {"spans_key": RULER_KEY, "annotate_ents": True, "overwrite": Fals
 STAGES = ("infra_register_names", "infra_money", "infra_products", "infra_companies", "infra_chips", "infra_specs", "infra_deals")
 
 
+# The statistical NER that ships in the package (pipeline/models/, rebuilt by `make train`).
+NER_MODEL = "ner-names"
+NER_PIPE = "infra_ner"
+
+
 class ModelNotFound(RuntimeError):
     pass
+
+
+@contextmanager
+def ner_model_path() -> Iterator[Path]:
+    """The shipped NER pipeline's folder, wherever the package is installed."""
+    with resources.as_file(resources.files("pipeline.models") / NER_MODEL) as path:
+        if not (path / "meta.json").is_file():
+            raise ModelNotFound(f"the trained NER is missing from {path}: run `make train` to rebuild it")
+        yield path
+
+
+@lru_cache(maxsize=1)
+def _trained_ner() -> Language:
+    with ner_model_path() as path:
+        return spacy.load(path)
+
+
+def add_trained_ner(nlp: Language) -> None:
+    """The shipped ``ner`` pipe as ``infra_ner``, switched off: ``infra_ner_candidates``
+    runs it on the sentences that need it (components/ner_candidates.py)."""
+    nlp.add_pipe("ner", name=NER_PIPE, source=_trained_ner())
+    nlp.disable_pipe(NER_PIPE)
 
 
 def load_base(model: str | None) -> Language:
@@ -51,11 +80,12 @@ def load_base(model: str | None) -> Language:
 
 def make_nlp(model: str | None = None, pattern_dirs: Iterable[str | Path] = (),
              knowledge: Knowledge | None = None, sources: Iterable[str] = (),
-             stages: Iterable[str] = STAGES) -> Language:
+             stages: Iterable[str] = STAGES, trained_ner: bool = True) -> Language:
     """The pipeline over the built-in patterns, then source packs by name, then ``pattern_dirs``.
 
     ``stages`` are the finders added after the ruler, in order; the benchmark
-    leaves them out to measure what everything else costs.
+    leaves them out to measure what everything else costs. ``trained_ner=False``
+    leaves out the shipped statistical NER (``infra_ner``).
     """
     register_extensions()
     nlp = load_base(model)
@@ -66,6 +96,8 @@ def make_nlp(model: str | None = None, pattern_dirs: Iterable[str | Path] = (),
     # and list items made the deals table worse on the real-text splits.
     if not nlp.has_pipe("infra_sentences"):
         nlp.add_pipe("infra_sentences", first=True)
+    if trained_ner and stages and NER_PIPE not in nlp.component_names:
+        add_trained_ner(nlp)
     ruler_position = {"before": "ner"} if nlp.has_pipe("ner") else {}
     # A span ruler that writes doc.ents, new spans winning over overlapping ones
     # (a model's ner). Unlike entity_ruler, its cost per document does not grow
@@ -76,6 +108,9 @@ def make_nlp(model: str | None = None, pattern_dirs: Iterable[str | Path] = (),
     # other pipes off, a large gazetteer loads without running them on every name.
     with nlp.select_pipes(disable=nlp.pipe_names):
         ruler.add_patterns(list(knowledge.ruler_patterns))
+    # The trained NER's names are evidence for the company finder (components/ner_candidates.py).
+    if trained_ner and stages:
+        nlp.add_pipe("infra_ner_candidates", after=RULER)
     # A model's own entities are candidates for the rules, never answers (components/model_entities.py).
     for stage in (("infra_model_entities",) if nlp.has_pipe("ner") and stages else ()) + tuple(stages):
         component = nlp.add_pipe(stage)
@@ -112,6 +147,7 @@ class PipelineSpec:
     knowledge: Knowledge
     fingerprint: str
     stages: tuple[str, ...] = STAGES
+    trained_ner: bool = True
 
     @classmethod
     def create(cls, model: str | None = None, pattern_dirs: Iterable[str | Path] = (),
@@ -125,13 +161,15 @@ class PipelineSpec:
         return replace(self, stages=(), fingerprint=f"{self.fingerprint}-without-finders")
 
     def build(self) -> Language:
-        return make_nlp(model=self.model, knowledge=self.knowledge, stages=self.stages)
+        return make_nlp(model=self.model, knowledge=self.knowledge, stages=self.stages, trained_ner=self.trained_ner)
 
 
 def pipeline_fingerprint(model: str | None, folders: Iterable[Traversable | Path]) -> str:
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"spacy {spacy.__version__}\0model {model}\0".encode())
     for name, path in sorted(_python_files(resources.files("pipeline"))):
+        digest.update(name.encode() + b"\0" + path.read_bytes())
+    for name, path in sorted(_files(resources.files("pipeline.models") / NER_MODEL)):
         digest.update(name.encode() + b"\0" + path.read_bytes())
     for layer, folder in enumerate(folders):
         # Top-level files only: source packs under patterns/sources/ are layered
@@ -140,6 +178,17 @@ def pipeline_fingerprint(model: str | None, folders: Iterable[Traversable | Path
             if entry.is_file() and not entry.name.startswith("."):
                 digest.update(f"{layer}/{entry.name}".encode() + b"\0" + entry.read_bytes())
     return digest.hexdigest()
+
+
+def _files(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
+    """``(name within folder, file)`` for every file below ``folder``."""
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            yield from _files(entry, f"{prefix}{entry.name}/")
+        else:
+            yield f"{prefix}{entry.name}", entry
 
 
 def _python_files(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:

@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.components.base import DocView, KnowledgeComponent, add_entities, doc_view, entity_mask
+from pipeline.components.ner_candidates import ner_labels
 from pipeline.components.phrases import Phrases
 
 JOINERS_TIGHT = frozenset({"-", ":", ".", "'", "’", "/"})  # only inside a word: D-Wave, Run:ai, Quarry/AI
@@ -579,6 +580,7 @@ class CompanyFinder(KnowledgeComponent):
             candidates.append((start, end))
 
         found: dict[tuple[int, int], None] = {}
+        tagged = ner_labels(doc)
         names = {s: e for s, e in candidates}
         names.update({e.start: e.end for e in doc.ents if e.label_ == "ORG"})
         for start, end in candidates:
@@ -586,7 +588,7 @@ class CompanyFinder(KnowledgeComponent):
                     or self._appositive(doc, lower, start, end) or self._possessive_deal(doc, lower, end, start)
                     or self._item_head(doc, lower, start, end)):
                 found[(start, end)] = None
-            elif self._cue_before(doc, lower, start):
+            elif self._cue_before(doc, lower, start) or self._tagged_company(tagged, doc, start, end):
                 found[(start, end)] = None
         # Lists after a cue or a known ORG: "led by A, with B, C and D".
         starts = {s: e for s, e in candidates}
@@ -634,6 +636,34 @@ class CompanyFinder(KnowledgeComponent):
         add_entities(doc, spans + people, replace=False)
         self._propagate(doc)
         return doc
+
+    @staticmethod
+    def _tagged(tagged: dict[tuple[int, int], str], doc: Doc, start: int, end: int) -> str | None:
+        """The trained NER's label for exactly this name (or "the" and this name), if any."""
+        label = tagged.get((start, end))
+        if label is None and start > 0 and doc[start - 1].lower_ == "the":
+            label = tagged.get((start - 1, end))
+        return label
+
+    def _tagged_company(self, tagged: dict[tuple[int, int], str], doc: Doc, start: int, end: int) -> bool:
+        """The trained NER calls this name an ORG, and nothing says it is something else.
+
+        The recogniser's ORGs also hold the forms news uses for products, bodies and
+        abbreviations, so its word alone is not taken for those shapes: one word in
+        capitals ("OPEC", "EBIT") or with a capital inside ("FaceTime"), a name after a
+        possessive ("Apple's Spotlight"), and a name the recogniser calls a person or a
+        place anywhere else in the document.
+        """
+        if self._tagged(tagged, doc, start, end) != "ORG":
+            return False
+        if end - start == 1:
+            word = doc[start].text
+            if word.isupper() or any(c.isupper() for c in word[1:]):
+                return False
+        if start > 0 and doc[start - 1].lower_ in POSSESSIVE:
+            return False
+        words = doc[start:end].text
+        return not any(label != "ORG" and doc[s:e].text == words for (s, e), label in tagged.items())
 
     def _join_adjacent_names(self, doc: Doc, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """"Air" + the place "Canada", "Singapore" + "Airlines", "Apple" + "Computer":

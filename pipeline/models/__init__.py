@@ -1,0 +1,1 @@
+"""The trained pipelines that ship with infra-extract (made by ``make train``)."""

@@ -1,0 +1,1 @@
+"""Training the pipeline's statistical part from openly licensed data (``make train``)."""

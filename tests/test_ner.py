@@ -1,0 +1,86 @@
+"""The trained NER: its data readers, its place in the pipeline, and how the rules use it."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.tokens import Span
+
+from pipeline.components.ner_candidates import NER_KEY
+from pipeline.language import NER_PIPE, make_nlp
+from pipeline.training import silver
+
+
+@pytest.fixture(scope="module")
+def rules_only():
+    return make_nlp(trained_ner=False)
+
+
+def test_the_trained_ner_runs_after_the_ruler_and_leaves_the_entities_to_the_rules(nlp):
+    # Switched off in the pipeline (saved and loaded with it); the candidates stage calls it.
+    assert NER_PIPE in nlp.component_names and NER_PIPE in nlp.disabled
+    names = nlp.pipe_names
+    assert names.index("infra_entity_ruler") + 1 == names.index("infra_ner_candidates") < names.index("infra_companies")
+    doc = nlp("Kestrel Ortiz said Monday that Orbel had hired her in Lisbon.")
+    assert NER_KEY in doc.spans
+    # The recogniser's own labels never reach the tables' entities.
+    assert not {e.label_ for e in doc.ents} & {"PER", "LOC"}
+
+
+def test_without_the_trained_ner_nothing_is_added(rules_only):
+    assert NER_PIPE not in rules_only.pipe_names
+    assert NER_KEY not in rules_only("Orbel hired Kestrel Ortiz.").spans
+
+
+def _with_ner_spans(nlp, text: str, spans: list[tuple[str, str]]):
+    """Run the rules with ``spans`` (words, label) standing in for the recogniser's output."""
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name == "infra_companies":
+            found = []
+            for words, label in spans:
+                start = text.index(words)
+                found.append(doc.char_span(start, start + len(words), label=label))
+            doc.spans[NER_KEY] = found
+        doc = proc(doc)
+    return doc
+
+
+# A capitalised name with no cue around it: the recogniser's ORG is the evidence.
+TAGGED = [
+    ("bare-name-tagged", "Investors shrugged as Quorline slipped 4% on Tuesday.", [("Quorline", "ORG")], "Quorline", True),
+    ("the-name-tagged", "Analysts at the Vantmoor Group expect a slower year.", [("the Vantmoor Group", "ORG")],
+     "Vantmoor Group", True),
+    ("tagged-as-person", "Investors shrugged as Quorline slipped 4% on Tuesday.", [("Quorline", "PER")], "Quorline", False),
+    ("not-tagged", "Investors shrugged as Quorline slipped 4% on Tuesday.", [], "Quorline", False),
+]
+
+
+@pytest.mark.parametrize("text, spans, name, is_company", [c[1:] for c in TAGGED], ids=[c[0] for c in TAGGED])
+def test_a_tagged_org_is_evidence_for_a_company(rules_only, text, spans, name, is_company):
+    doc = _with_ner_spans(rules_only, text, spans)
+    orgs = {e.text for e in doc.ents if e.label_ == "ORG"}
+    assert (name in orgs) is is_company
+
+
+def test_study_sentences_take_the_gold_over_the_rules(rules_only):
+    doc = rules_only("Brightwell Robotics raised $20 million from Harbor Peak. Dana Reyes runs it from Leeds.")
+    gold = {"companies": ["Brightwell Robotics", "Harbor Peak"], "people": ["Dana Reyes"], "places": ["Leeds"]}
+    assert [(s.text, s.label_) for s in silver.marked_spans(doc, gold)] == [
+        ("Brightwell Robotics", "ORG"), ("Harbor Peak", "ORG"), ("Dana Reyes", "PER"), ("Leeds", "LOC")]
+    # A company the gold does not list is left unmarked.
+    assert "Harbor Peak" not in [s.text for s in silver.marked_spans(doc, {"companies": ["Brightwell Robotics"]})]
+
+
+def test_make_train_runs_end_to_end_on_a_few_steps(tmp_path):
+    from pipeline.training.train import main
+
+    out = tmp_path / "model"
+    main(["--no-corpus", "--work", str(tmp_path / "work"), "--max-steps", "2", "--out", str(out)])
+    assert (out / "meta.json").is_file() and (out / "ner" / "model").is_file()
+    import spacy
+
+    nlp = make_nlp(trained_ner=False)
+    nlp.add_pipe("ner", name=NER_PIPE, source=spacy.load(out))
+    nlp.disable_pipe(NER_PIPE)
+    nlp.add_pipe("infra_ner_candidates", after="infra_entity_ruler")
+    assert NER_KEY in nlp("Orbel bought Quantiq from Kestrel Ortiz.").spans
