@@ -21,7 +21,8 @@ from spacy.language import Language
 
 # Importing the modules registers the factories.
 from pipeline.components import (  # noqa: F401
-    chips, companies, deals, model_entities, money, ner_candidates, products, register_names, sentences, specs)
+    chips, companies, deals, model_entities, money, products, register_names, sentences, specs)
+from pipeline.components.ner_candidates import NER_PIPE
 from pipeline.components.model_entities import RULER_KEY
 from pipeline.components.base import register_extensions
 from pipeline.knowledge import Knowledge, load_knowledge, pattern_folders
@@ -37,7 +38,6 @@ STAGES = ("infra_register_names", "infra_money", "infra_products", "infra_compan
 
 # The statistical NER that ships in the package (pipeline/models/, rebuilt by `make train`).
 NER_MODEL = "ner-names"
-NER_PIPE = "infra_ner"
 
 
 class ModelNotFound(RuntimeError):
@@ -60,8 +60,8 @@ def _trained_ner() -> Language:
 
 
 def add_trained_ner(nlp: Language) -> None:
-    """The shipped ``ner`` pipe as ``infra_ner``, switched off: ``infra_ner_candidates``
-    runs it on the sentences that need it (components/ner_candidates.py)."""
+    """The shipped ``ner`` pipe as ``infra_ner``, switched off: the company finder runs
+    it on the sentences that need it (components/ner_candidates.py)."""
     nlp.add_pipe("ner", name=NER_PIPE, source=_trained_ner())
     nlp.disable_pipe(NER_PIPE)
 
@@ -108,9 +108,6 @@ def make_nlp(model: str | None = None, pattern_dirs: Iterable[str | Path] = (),
     # other pipes off, a large gazetteer loads without running them on every name.
     with nlp.select_pipes(disable=nlp.pipe_names):
         ruler.add_patterns(list(knowledge.ruler_patterns))
-    # The trained NER's names are evidence for the company finder (components/ner_candidates.py).
-    if trained_ner and stages:
-        nlp.add_pipe("infra_ner_candidates", after=RULER)
     # A model's own entities are candidates for the rules, never answers (components/model_entities.py).
     for stage in (("infra_model_entities",) if nlp.has_pipe("ner") and stages else ()) + tuple(stages):
         component = nlp.add_pipe(stage)

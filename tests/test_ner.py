@@ -6,7 +6,8 @@ import pytest
 from spacy.tokens import Span
 
 from pipeline.components.ner_candidates import NER_KEY
-from pipeline.language import NER_PIPE, make_nlp
+from pipeline.components.ner_candidates import NER_PIPE
+from pipeline.language import make_nlp
 from pipeline.training import silver
 
 
@@ -15,20 +16,20 @@ def rules_only():
     return make_nlp(trained_ner=False)
 
 
-def test_the_trained_ner_runs_after_the_ruler_and_leaves_the_entities_to_the_rules(nlp):
-    # Switched off in the pipeline (saved and loaded with it); the candidates stage calls it.
+def test_the_trained_ner_runs_only_where_the_rules_left_a_name_undecided(nlp):
+    # Switched off in the pipeline (saved and loaded with it); the company finder calls it.
     assert NER_PIPE in nlp.component_names and NER_PIPE in nlp.disabled
-    names = nlp.pipe_names
-    assert names.index("infra_entity_ruler") + 1 == names.index("infra_ner_candidates") < names.index("infra_companies")
     doc = nlp("Kestrel Ortiz said Monday that Orbel had hired her in Lisbon.")
     assert NER_KEY in doc.spans
     # The recogniser's own labels never reach the tables' entities.
     assert not {e.label_ for e in doc.ents} & {"PER", "LOC"}
+    # Every name here is decided by a rule (a known company, a raise verb): no call.
+    assert NER_KEY not in nlp("Nvidia invested $5 billion in Intel.").spans
 
 
 def test_without_the_trained_ner_nothing_is_added(rules_only):
     assert NER_PIPE not in rules_only.pipe_names
-    assert NER_KEY not in rules_only("Orbel hired Kestrel Ortiz.").spans
+    assert not rules_only("Investors shrugged as Quorline slipped 4% on Tuesday.").spans.get(NER_KEY)
 
 
 def _with_ner_spans(nlp, text: str, spans: list[tuple[str, str]]):
@@ -82,5 +83,4 @@ def test_make_train_runs_end_to_end_on_a_few_steps(tmp_path):
     nlp = make_nlp(trained_ner=False)
     nlp.add_pipe("ner", name=NER_PIPE, source=spacy.load(out))
     nlp.disable_pipe(NER_PIPE)
-    nlp.add_pipe("infra_ner_candidates", after="infra_entity_ruler")
-    assert NER_KEY in nlp("Orbel bought Quantiq from Kestrel Ortiz.").spans
+    assert NER_KEY in nlp("Investors shrugged as Quorline slipped 4% on Tuesday.").spans

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.components.base import DocView, KnowledgeComponent, add_entities, doc_view, entity_mask
-from pipeline.components.ner_candidates import ner_labels
+from pipeline.components.ner_candidates import recognise
 from pipeline.components.phrases import Phrases
 
 JOINERS_TIGHT = frozenset({"-", ":", ".", "'", "’", "/"})  # only inside a word: D-Wave, Run:ai, Quarry/AI
@@ -580,7 +580,7 @@ class CompanyFinder(KnowledgeComponent):
             candidates.append((start, end))
 
         found: dict[tuple[int, int], None] = {}
-        tagged = ner_labels(doc)
+        undecided: list[tuple[int, int]] = []
         names = {s: e for s, e in candidates}
         names.update({e.start: e.end for e in doc.ents if e.label_ == "ORG"})
         for start, end in candidates:
@@ -588,8 +588,16 @@ class CompanyFinder(KnowledgeComponent):
                     or self._appositive(doc, lower, start, end) or self._possessive_deal(doc, lower, end, start)
                     or self._item_head(doc, lower, start, end)):
                 found[(start, end)] = None
-            elif self._cue_before(doc, lower, start) or self._tagged_company(tagged, doc, start, end):
+            elif self._cue_before(doc, lower, start):
                 found[(start, end)] = None
+            else:
+                undecided.append((start, end))
+        # Only where no rule decided does the trained NER run: structure where it is needed.
+        if undecided:
+            tagged = recognise(self.nlp, doc, undecided)
+            for start, end in undecided:
+                if self._tagged_company(tagged, doc, start, end):
+                    found[(start, end)] = None
         # Lists after a cue or a known ORG: "led by A, with B, C and D".
         starts = {s: e for s, e in candidates}
         anchors = [(s, e) for s, e in found] + [(e.start, e.end) for e in doc.ents if e.label_ == "ORG"]

@@ -1,64 +1,63 @@
-"""``infra_ner_candidates``: the trained recogniser's names become evidence, not answers.
+"""The trained recogniser's names as evidence for the company finder, not as answers.
 
 The pipeline's statistical NER (``infra_ner``: spaCy's ``ner``, trained by
 ``make train`` on Universal NER, GUM and the project's study splits, see
 ``pipeline/training/``) sits in the pipeline switched off, so it is saved and
-loaded with it but never writes ``doc.ents``. This stage, right after the
-entity ruler, runs it on the sentences where the company finder will have to
-decide about a name: those with a capitalised word the gazetteer did not
-claim. Its PER, ORG and LOC spans go to ``doc.spans[NER_KEY]``; the company
-finder reads them as one more piece of evidence for a name (ORG) or against
-it (PER, LOC). Sentences with no such word, a third to a half of news text,
-cost nothing.
+loaded with it but never writes ``doc.ents``. The company finder calls
+:func:`recognise` on the sentences holding a capitalised name that nothing
+else decided, on a window of words around each such name.
+The recogniser's PER, ORG and LOC spans go to ``doc.spans[NER_KEY]``.
 """
 
 from __future__ import annotations
+
+from typing import Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 NER_KEY = "infra_ner"
+NER_PIPE = "infra_ner"
 
 
-@Language.factory("infra_ner_candidates", default_config={"ner_pipe": "infra_ner"})
-def make_ner_candidates(nlp: Language, name: str, ner_pipe: str) -> "NerCandidates":
-    return NerCandidates(nlp, name, ner_pipe)
+# Tokens of context on each side of a name: the recogniser's CNN sees four tokens
+# each way, and its transition features a few more. Running it on these windows
+# instead of whole sentences halves its cost with the same labels on the name.
+CONTEXT = 6
 
 
-class NerCandidates:
-    def __init__(self, nlp: Language, name: str, ner_pipe: str):
-        self.nlp = nlp
-        self.name = name
-        self.ner_pipe = ner_pipe
+def windows(names: Iterable[tuple[int, int]], sents: dict[int, tuple[int, int]]) -> list[tuple[int, int]]:
+    """Token windows around ``names`` (start, end), kept inside each name's sentence
+    (``sents``: name start -> sentence bounds) and merged where they overlap.
 
-    def __call__(self, doc: Doc) -> Doc:
-        ner = self.nlp.get_pipe(self.ner_pipe)
-        taken = [False] * len(doc)
-        for ent in doc.ents:
-            for k in range(ent.start, ent.end):
-                taken[k] = True
-        sents = [s for s in doc.sents if _has_open_name(s, taken)]
-        # Fresh Docs: a sentence copied with as_doc() would carry the ruler's entities,
-        # and the recogniser treats every preset token as settled.
-        pieces = [Doc(doc.vocab, words=[t.text for t in s], spaces=[bool(t.whitespace_) for t in s]) for s in sents]
-        found = []
-        for sent, piece in zip(sents, ner.pipe(pieces)):
-            found += [Span(doc, sent.start + e.start, sent.start + e.end, label=e.label_) for e in piece.ents]
+    >>> windows([(10, 11), (14, 16), (40, 41)], {10: (0, 30), 14: (0, 30), 40: (30, 60)})
+    [(4, 22), (34, 47)]
+    """
+    spans = sorted((max(sents[s][0], s - CONTEXT), min(sents[s][1], e + CONTEXT), sents[s]) for s, e in names)
+    merged: list[list] = []
+    for start, end, sent in spans:
+        if merged and merged[-1][2] == sent and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end, sent])
+    return [(start, end) for start, end, _ in merged]
+
+
+def recognise(nlp: Language, doc: Doc, names: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """``(start, end) -> label`` of the recogniser's names around ``names``, also kept in
+    ``doc.spans[NER_KEY]``. Spans already there (set by an earlier call, or by a test)
+    are reused; without a trained NER in ``nlp`` nothing is found."""
+    if NER_KEY not in doc.spans:
+        found: list[Span] = []
+        if NER_PIPE in nlp.component_names:
+            names = list(names)
+            bounds = {s: (doc[s].sent.start, doc[s].sent.end) for s, _ in names}
+            cuts = windows(names, bounds)
+            # Fresh Docs: a sentence copied with as_doc() would carry the ruler's entities,
+            # and the recogniser treats every preset token as settled.
+            pieces = [Doc(doc.vocab, words=[t.text for t in doc[a:b]], spaces=[bool(t.whitespace_) for t in doc[a:b]])
+                      for a, b in cuts]
+            for (a, _), piece in zip(cuts, nlp.get_pipe(NER_PIPE).pipe(pieces)):
+                found += [Span(doc, a + e.start, a + e.end, label=e.label_) for e in piece.ents]
         doc.spans[NER_KEY] = found
-        return doc
-
-
-def _has_open_name(sent: Span, taken: list[bool]) -> bool:
-    """A capitalised word no entity holds, other than a stop word opening the sentence."""
-    for token in sent:
-        if taken[token.i] or not token.text[:1].isupper() or len(token.text) < 2:
-            continue
-        if token.i == sent.start and token.is_stop:
-            continue
-        return True
-    return False
-
-
-def ner_labels(doc: Doc) -> dict[tuple[int, int], str]:
-    """``(start, end) -> label`` of the recogniser's spans; empty without one."""
-    return {(s.start, s.end): s.label_ for s in doc.spans.get(NER_KEY, ())}
+    return {(s.start, s.end): s.label_ for s in doc.spans[NER_KEY]}
