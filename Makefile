@@ -49,7 +49,7 @@ kb: setup
 	$(BIN)/infra-extract patterns import patterns/kb/places.csv --label GPE -o patterns/kb/places.jsonl
 
 # The shipped NER (pipeline/models/ner-names) from the data in pipeline/training/
-# and the study splits of corpus/: about ten minutes on 2 cores.
+# and the study splits of corpus/: about 20 minutes on 2 cores.
 train: setup
 	$(BIN)/python -m pipeline.training.train --corpus corpus --work build/train
 

@@ -12,7 +12,7 @@ Training data, every part under an open licence (see ``pipeline/training/README.
   (``silver.py``). The blind splits never enter training.
 
 UNER's and GUM's dev parts choose the best model; their test parts score it.
-On a 2-core machine the whole run takes about ten minutes.
+On a 2-core machine the whole run takes about 20 minutes.
 """
 
 from __future__ import annotations
