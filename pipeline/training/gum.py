@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from pipeline.training.uner import sentence_rows
+
 
 TYPES = {"person": "PER", "organization": "ORG", "place": "LOC"}
 NAME_TAGS = frozenset({"PROPN"})
@@ -65,39 +67,31 @@ def read_sentences(lines: Iterable[str]) -> Iterator[tuple[list[str], list[bool]
     >>> list(read_sentences(rows))
     [(['The', 'BBC', 'reported', '.'], [True, True, False, True], ['O', 'B-ORG', 'O', 'O'])]
     """
-    words: list[str] = []
-    spaces: list[bool] = []
-    upos: list[str] = []
-    mentions: list[tuple[int, int, str]] = []
-    open_at: dict[str, list[tuple[int, str]]] = {}
-    for line in lines:
-        line = line.rstrip("\n")
-        if line.startswith("#"):
-            continue
-        if not line.strip():
-            if words:
-                yield words, spaces, _tags(words, upos, mentions)
-            words, spaces, upos, mentions, open_at = [], [], [], [], {}
-            continue
-        cols = line.split("\t")
-        if "-" in cols[0] or "." in cols[0]:  # multiword token ranges and empty nodes
-            continue
-        i = len(words)
-        words.append(cols[1])
-        upos.append(cols[3])
-        spaces.append("SpaceAfter=No" not in cols[9])
-        marks = _entity_marks(cols[9])
-        # Opening marks come before closing ones on the same token: "(3-place-...-Mecca)" is one word.
-        for match in OPEN.finditer(marks):
-            open_at.setdefault(match.group(1), []).append((i, match.group(2)))
-        for match in CLOSE.finditer(marks):
-            stack = open_at.get(match.group(1))
-            if stack:
-                start, etype = stack.pop()
-                if etype in TYPES:
-                    mentions.append((start, i + 1, TYPES[etype]))
-    if words:
-        yield words, spaces, _tags(words, upos, mentions)
+    for rows in sentence_rows(lines):
+        words: list[str] = []
+        spaces: list[bool] = []
+        upos: list[str] = []
+        mentions: list[tuple[int, int, str]] = []
+        open_at: dict[str, list[tuple[int, str]]] = {}
+        for cols in rows:
+            if "-" in cols[0] or "." in cols[0]:  # multiword token ranges and empty nodes
+                continue
+            i = len(words)
+            words.append(cols[1])
+            upos.append(cols[3])
+            spaces.append("SpaceAfter=No" not in cols[9])
+            marks = _entity_marks(cols[9])
+            # Opening marks come before closing ones on the same token: "(3-place-...-Mecca)" is one word.
+            for match in OPEN.finditer(marks):
+                open_at.setdefault(match.group(1), []).append((i, match.group(2)))
+            for match in CLOSE.finditer(marks):
+                stack = open_at.get(match.group(1))
+                if stack:
+                    start, etype = stack.pop()
+                    if etype in TYPES:
+                        mentions.append((start, i + 1, TYPES[etype]))
+        if words:
+            yield words, spaces, _tags(words, upos, mentions)
 
 
 def _tags(words: list[str], upos: list[str], mentions: list[tuple[int, int, str]]) -> list[str]:

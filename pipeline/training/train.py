@@ -28,7 +28,7 @@ from spacy.vocab import Vocab
 
 from pipeline.training import uner
 
-DATA = Path(__file__).parent
+DATA = Path(str(resources.files("pipeline.training")))
 CONFIG = DATA / "ner.cfg"
 PARTS = {
     "train": [DATA / "uner" / "en_ewt-ud-train.iob2.gz", DATA / "gum" / "gum-train.iob2.gz"],

@@ -18,6 +18,28 @@ from spacy.vocab import Vocab
 LABELS = ("PER", "ORG", "LOC")
 
 
+def sentence_rows(lines: Iterable[str]) -> Iterator[list[list[str]]]:
+    """The tab-separated rows of each sentence of a CoNLL-style file (UNER's IOB2, GUM's
+    CoNLL-U): comments skipped, a blank line ends a sentence.
+
+    >>> list(sentence_rows(["# text = Hi", "1\\tHi\\tO", "", "", "1\\tYo\\tO"]))
+    [[['1', 'Hi', 'O']], [['1', 'Yo', 'O']]]
+    """
+    rows: list[list[str]] = []
+    for line in lines:
+        line = line.rstrip("\n")
+        if line.startswith("#"):
+            continue
+        if not line.strip():
+            if rows:
+                yield rows
+            rows = []
+            continue
+        rows.append(line.split("\t"))
+    if rows:
+        yield rows
+
+
 def read_sentences(lines: Iterable[str]) -> Iterator[tuple[list[str], list[str]]]:
     """``(words, IOB2 tags)`` per sentence; tags outside ``LABELS`` become ``O``.
 
@@ -25,23 +47,9 @@ def read_sentences(lines: Iterable[str]) -> Iterator[tuple[list[str], list[str]]
     >>> list(read_sentences(text.splitlines()))
     [(['Al', '-', 'Zaman', ':', 'Rome'], ['B-ORG', 'I-ORG', 'I-ORG', 'O', 'O'])]
     """
-    words: list[str] = []
-    tags: list[str] = []
-    for line in lines:
-        line = line.rstrip("\n")
-        if line.startswith("#"):
-            continue
-        if not line.strip():
-            if words:
-                yield words, tags
-            words, tags = [], []
-            continue
-        fields = line.split("\t")
-        words.append(fields[1])
-        tag = fields[2] if len(fields) > 2 else "O"
-        tags.append(tag if tag[2:] in LABELS and tag[:2] in ("B-", "I-") else "O")
-    if words:
-        yield words, tags
+    for rows in sentence_rows(lines):
+        tags = [row[2] if len(row) > 2 else "O" for row in rows]
+        yield [row[1] for row in rows], [t if t[2:] in LABELS and t[:2] in ("B-", "I-") else "O" for t in tags]
 
 
 def repair_tags(tags: list[str]) -> list[str]:
