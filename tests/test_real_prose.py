@@ -41,6 +41,49 @@ def test_companies_in_real_prose(nlp, text, expected):
     assert expected in entities(nlp, text, "ORG")
 
 
+LATER_FORMS = [
+    # An article names a company in full once, then by its initials or without its company words.
+    ("General Motors Corporation (GM) reported lower sales. GM shares fell 2%.", "GM", "General Motors"),
+    ("Shares of Halvard Ridge Airlines rose. HRA said bookings recovered.", "HRA", "Halvard Ridge Airlines"),
+    ("Ford Motor Company cut output on Friday. Ford said demand was weak.", "Ford", "Ford Motor"),
+    ("Trading on the New York Stock Exchange was heavy. The NYSE closed early.", "NYSE", "New York Stock Exchange"),
+    ("Orsen Motor Company recalled the cars. Orsen said the fault was rare.", "Orsen", "Orsen Motor Company"),
+]
+
+
+@pytest.mark.parametrize("text,short,full", LATER_FORMS, ids=[c[1] for c in LATER_FORMS])
+def test_a_later_short_form_is_the_same_company(nlp, text, short, full):
+    found = entities(nlp, text, "ORG")
+    assert (short, full) in found
+    assert len({canonical for _, canonical in found}) == 1
+
+
+NOT_LATER_FORMS = [
+    # Initials that are words of their own, and a short form a place or a generic word would take.
+    ("Applied Intelligence Partners led the round. AI spending keeps rising.", "AI"),
+    ("General Robotics Company raised $5 million. General interest in robots is high.", "General"),
+    ("Singapore Airlines ordered ten jets. Singapore welcomed the order.", "Singapore"),
+]
+
+
+@pytest.mark.parametrize("text,word", NOT_LATER_FORMS, ids=[c[1] for c in NOT_LATER_FORMS])
+def test_words_of_their_own_are_no_short_forms(nlp, text, word):
+    assert not [t for t, _ in entities(nlp, text, "ORG") if t == word]
+
+
+AIRLINES_AND_DESIGNATORS = [
+    ("Singapore Airlines took delivery of the jet.", ("Singapore Airlines", "Singapore Airlines")),
+    ("Pakistan International Airlines ordered two aircraft.", ("Pakistan International Airlines", "Pakistan International Airlines")),
+    # A register name with its legal form is the register's company, not a fragment.
+    ("Sales fell at General Motors Corporation on Wednesday.", ("General Motors Corporation", "General Motors")),
+]
+
+
+@pytest.mark.parametrize("text,expected", AIRLINES_AND_DESIGNATORS, ids=[c[1][0] for c in AIRLINES_AND_DESIGNATORS])
+def test_airlines_and_names_with_their_legal_form(nlp, text, expected):
+    assert expected in entities(nlp, text, "ORG")
+
+
 NOT_COMPANIES = [
     ("Tim Cook said the company would open more stores.", "Tim Cook"),
     ("Steve Jobs opened the event. Jobs announced a new phone.", "Jobs"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -20,6 +21,7 @@ from spacy.util import filter_spans
 from pipeline.components.base import DocView, KnowledgeComponent, add_entities, doc_view, entity_mask
 from pipeline.components.ner_candidates import recognise
 from pipeline.components.phrases import Phrases
+from pipeline.parsing import names as names_parsing
 
 JOINERS_TIGHT = frozenset({"-", ":", ".", "'", "’", "/"})  # only inside a word: D-Wave, Run:ai, Quarry/AI
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
@@ -111,6 +113,11 @@ class CompanyFinder(KnowledgeComponent):
         # register names are too many and too plain to block that ("Meridian AI" ... "Meridian").
         self.curated_names = self.known_names - frozenset(self.knowledge.register_names)
         self.given_names = frozenset(cues.get("given_names", ()))
+        # Words that close a company's name and that later mentions drop ("Motor Company").
+        self.closing_words = frozenset((*cues.get("org_suffixes", ()), *cues.get("legal_suffixes", ()),
+                                        *cues.get("name_designators", ())))
+        self.place_names = frozenset(p["pattern"] for p in self.knowledge.ruler_patterns
+                                     if p.get("label") == "GPE" and isinstance(p.get("pattern"), str))
         self.family_names = frozenset(cues.get("family_names", ()))
         # What a company does right after its name and a person rarely does: "Sable Forge raised".
         self.company_acts = frozenset(w for w in (*cues.get("raise_verbs", ()), *cues.get("acquisition_verbs", ()))
@@ -727,6 +734,32 @@ class CompanyFinder(KnowledgeComponent):
         if changed:
             doc.ents = ents
 
+    def _later_forms(self, ent: Span) -> list[tuple[str, ...]]:
+        """The shorter forms a document may use for a company it names in full:
+        its initials ("General Motors Corporation" ... "GM") and its name without
+        the company words closing it ("Ford Motor Company" ... "Ford"). A form that
+        is a curated name of its own, a place, an everyday abbreviation or a word
+        that cannot stand for a name is left out."""
+        text = ent.text
+        if len(ent) < 2 or text in self.curated_names:
+            return []
+        forms = []
+        for initials in names_parsing.acronyms(text, self.closing_words):
+            # "AI", "SA", "CEO", "IT" are words of their own, not one company's initials
+            if initials.lower() not in self.not_names and initials not in self.org_suffixes \
+                    and initials not in self.known_names and initials.lower() not in STOP_WORDS:
+                forms.append((initials,))
+        short = names_parsing.leading_words(text, self.closing_words)
+        if short and short not in self.curated_names and short not in self.place_names:
+            words = short.split()
+            if not all(w.lower() in self.generic or w.lower() in self.months or w.lower() in self.not_names
+                       for w in words) and len(short) > 2:
+                tokens = tuple(t.text for t in ent)
+                cut = next((k for k in range(1, len(tokens)) if " ".join(tokens[:k]) == short), None)
+                if cut:
+                    forms.append(tokens[:cut])
+        return forms
+
     def _propagate(self, doc: Doc) -> None:
         """Label every other mention of a name the document already calls an ORG."""
         names: dict[tuple[str, ...], str] = {}
@@ -749,6 +782,8 @@ class CompanyFinder(KnowledgeComponent):
             if len(tokens) > words and " ".join(tokens) not in self.curated_names and "".join(first) not in self.curated_names \
                     and self._distinctive("".join(first)):
                 names.setdefault(first, canonical)
+            for short in self._later_forms(ent):
+                names.setdefault(short, canonical)
         if not names:
             return
         self._resolve_short_forms(doc, names)

@@ -6,14 +6,16 @@ companies whose names are ordinary words of startup names: "Kestrel",
 "Helios", "Aether". Inside "Kestrel Compute", "Helios H2e" or "Aether.Grid"
 such a match is a fragment of another name, so the ruler's match is dropped
 and the later finders read the whole capitalised run. Curated names keep
-their match ("Nvidia Blackwell" is Nvidia's chip). It runs right after the
-ruler, before any finder reads the entities.
+their match ("Nvidia Blackwell" is Nvidia's chip). A legal form or a
+designator after the name ("General Motors Corporation", "Fiat Group") makes
+no other company: the match grows over it and keeps the register's name. It
+runs right after the ruler, before any finder reads the entities.
 """
 
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline.components.base import KnowledgeComponent
 
@@ -45,15 +47,39 @@ class RegisterNames(KnowledgeComponent):
         # "Aurelic's Helios accelerator": before a product noun, or after an owner, the name is a product's.
         self.product_nouns = frozenset(w for name in ("chip_nouns", "system_nouns", "model_nouns", "product_nouns")
                                        for w in cues.get(name, ()) if " " not in w)
+        self.designators = frozenset((*cues.get("legal_suffixes", ()), *cues.get("name_designators", ())))
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.register_names:
             return doc
-        ents = list(doc.ents)
-        kept = [e for e in ents if not (e.label_ == "ORG" and e.text in self.register_names and self._inside(doc, e))]
-        if len(kept) != len(ents):
+        kept, changed = [], False
+        for ent in doc.ents:
+            if ent.label_ != "ORG" or ent.text not in self.register_names:
+                kept.append(ent)
+                continue
+            end = self._designated_end(doc, ent.end)
+            if end > ent.end:
+                ent = Span(doc, ent.start, end, label="ORG", span_id=ent.ent_id_ or ent.text)
+                changed = True
+            if self._inside(doc, ent):
+                changed = True
+            else:
+                kept.append(ent)
+        if changed:
             doc.ents = kept
         return doc
+
+    def _designated_end(self, doc: Doc, end: int) -> int:
+        """Past the legal forms and designators that close the name at ``end``
+        ("Motors Corporation", "Apple, Inc."), when nothing name-like follows them."""
+        j = end
+        while True:
+            k = j + 1 if j + 1 < len(doc) and doc[j].text == "," else j
+            if k < len(doc) and doc[k].text in self.designators and not doc[k].ent_type_ and not doc[k].is_sent_start:
+                j = k + 1
+            else:
+                break
+        return j if j == end or not self._continues(doc, j) else end
 
     def _continues(self, doc: Doc, i: int, opens: bool = False) -> bool:
         """Token i may be part of the same name; ``opens``: it may be the sentence's first word."""
