@@ -94,6 +94,7 @@ class CompanyFinder(KnowledgeComponent):
         self.investor_roles = frozenset(cues.get("investor_roles", ()))
         self.role_modifiers = frozenset(cues.get("investor_role_modifiers", ()))
         self.institution_suffixes = frozenset(cues.get("institution_suffixes", ()))
+        self.place_openers = frozenset(cues.get("place_openers", ()))
         self.person_titles = frozenset(cues.get("person_titles", ()))
         self.person_after = frozenset(cues.get("person_after", ()))
         self.generic = frozenset(cues.get("generic_modifiers", ()))
@@ -399,6 +400,18 @@ class CompanyFinder(KnowledgeComponent):
         if len(kept) != len(ents):
             doc.ents = kept
 
+    @staticmethod
+    def _drop_wire_credits(doc: Doc) -> None:
+        """"LONDON, Oct 3 (Reuters) -": the agency credited at a story's opening wrote
+        the story; it is no company the story is about."""
+        ents = list(doc.ents)
+        kept = [e for e in ents if not (
+            e.label_ == "ORG" and e.start > 0 and e.end + 1 < len(doc) and doc[e.start - 1].text == "("
+            and doc[e.end].text == ")" and doc[e.end + 1].text in DASHES
+            and e.start - doc[e.start].sent.start <= DATELINE_REACH)]
+        if len(kept) != len(ents):
+            doc.ents = kept
+
     def _names_around_places(self, doc: Doc) -> None:
         """"Chile Development Bank", "State Bank of Poland": a place that opens or
         closes an institution's name is part of it, not a place of its own."""
@@ -425,6 +438,12 @@ class CompanyFinder(KnowledgeComponent):
             if j < n and j > ent.end and doc[j].text in self.institution_suffixes and not doc[j].ent_type_ \
                     and doc[j - 1].whitespace_:
                 ents[k] = Span(doc, ent.start, j + 1, label="ORG", span_id=doc[ent.start:j + 1].text)
+                changed = True
+                continue
+            # an opener and the place: "Air Canada"
+            b = ent.start - 1
+            if b >= 0 and doc[b].text in self.place_openers and not doc[b].ent_type_ and doc[b].whitespace_:
+                ents[k] = Span(doc, b, ent.end, label="ORG", span_id=doc[b:ent.end].text)
                 changed = True
                 continue
             # place last: "State Bank of Poland"
@@ -544,6 +563,7 @@ class CompanyFinder(KnowledgeComponent):
         lower = view.lower
         self._unglue_known_names(doc)
         self._drop_index_names(doc)
+        self._drop_wire_credits(doc)
         self._names_around_places(doc)
         self._investment_arms(doc, lower)
         in_ent = entity_mask(doc)
