@@ -33,6 +33,13 @@ COMPANIES = [
     # A name written with a former or longer name keeps the article's form in reach.
     ("Apple Computer announced a new laptop.", ("Apple Computer", "Apple")),
     ("In 2014 Facebook bought the messaging app.", ("Facebook", "Facebook")),
+    # The place a person works is a company, not part of the person.
+    ("Dan Cook, a senior market analyst at Kettle Row Markets, said the fall was worrying.",
+     ("Kettle Row Markets", "Kettle Row Markets")),
+    ("Mara Voss, chairman of Quillon and a member of the board, agreed.", ("Quillon", "Quillon")),
+    # A date or a nationality before a register name is not part of it.
+    ("On Friday Ford Motor Company announced the recall.", ("Ford Motor Company", "Ford Motor")),
+    ("The South Korean Hyundai Motor Company said sales rose.", ("Hyundai Motor Company", "Hyundai Motor")),
     # News outlets quoted as sources are companies too.
     ("Two people familiar with the plan told Reuters that talks had stalled.", ("Reuters", "Reuters")),
     ("The Wall Street Journal first reported the talks.", ("The Wall Street Journal", "The Wall Street Journal")),

@@ -95,6 +95,7 @@ class CompanyFinder(KnowledgeComponent):
         self.role_modifiers = frozenset(cues.get("investor_role_modifiers", ()))
         self.institution_suffixes = frozenset(cues.get("institution_suffixes", ()))
         self.place_openers = frozenset(cues.get("place_openers", ()))
+        self.employer_titles = frozenset(cues.get("employer_titles", ()))
         self.person_titles = frozenset(cues.get("person_titles", ()))
         self.person_after = frozenset(cues.get("person_after", ()))
         self.generic = frozenset(cues.get("generic_modifiers", ()))
@@ -313,13 +314,14 @@ class CompanyFinder(KnowledgeComponent):
                 and " ".join(words) not in self.known_names)
 
     def _is_person(self, doc: Doc, start: int, end: int) -> bool:
-        if doc[end - 1].text in self.org_suffixes:
+        if doc[end - 1].text in self.org_suffixes or self._employer(doc_view(doc).lower, start):
             return False
         if self._named_person(doc, start, end):
             return True
         before = [t.lower_ for t in doc[max(0, start - 3) : start]]
         # "existing investor Pebblerun": one word after a firm's role is the firm; "investor Jane Doe" is a person
-        if any(w in self.person_titles for w in before[-2:]) and not (
+        # "investor Jane Doe" and "CEO Dana Reyes" name a person; "analyst at IG Markets" her employer.
+        if any(w in self.person_titles for w in before[-2:]) and before[-1:] not in (["at"], ["of"]) and not (
                 end - start == 1 and self._role_before([t.lower_ for t in doc[:start]], start)):
             return True
         after = [t.lower_ for t in doc[end : end + 4] if not t.is_punct]
@@ -374,7 +376,13 @@ class CompanyFinder(KnowledgeComponent):
         return bool(self.before_cues.ending_at(lower, start)) or (
             start >= 2 and lower[start - 1] in ("the", "a", "an") and bool(self.before_cues.ending_at(lower, start - 1))
         ) or self._round_in(doc, lower, start) or self._funded_from(doc, lower, start) or self._role_before(lower, start) \
-            or self._paid_for(doc, lower, start)
+            or self._paid_for(doc, lower, start) or self._employer(lower, start)
+
+    def _employer(self, lower: list[str], start: int) -> bool:
+        """"a senior market analyst at IG Markets", "chairman of Genentech": the
+        place a person works is a company (schools and public bodies are turned
+        away before any evidence is read)."""
+        return start >= 2 and lower[start - 1] in ("at", "of") and lower[start - 2] in self.employer_titles
 
     def _funded_from(self, doc: Doc, lower: list[str], start: int) -> bool:
         """"a $4.5 million pre-seed round from X", "$80M in debt from X": who the money comes from."""
@@ -405,12 +413,14 @@ class CompanyFinder(KnowledgeComponent):
         """"LONDON, Oct 3 (Reuters) -": the agency credited at a story's opening wrote
         the story; it is no company the story is about."""
         ents = list(doc.ents)
-        kept = [e for e in ents if not (
-            e.label_ == "ORG" and e.start > 0 and e.end + 1 < len(doc) and doc[e.start - 1].text == "("
-            and doc[e.end].text == ")" and doc[e.end + 1].text in DASHES
-            and e.start - doc[e.start].sent.start <= DATELINE_REACH)]
+        kept = [e for e in ents if not (e.label_ == "ORG" and CompanyFinder._wire_credit(doc, e.start, e.end))]
         if len(kept) != len(ents):
             doc.ents = kept
+
+    @staticmethod
+    def _wire_credit(doc: Doc, start: int, end: int) -> bool:
+        return (start > 0 and end + 1 < len(doc) and doc[start - 1].text == "(" and doc[end].text == ")"
+                and doc[end + 1].text in DASHES and start - doc[start].sent.start <= DATELINE_REACH)
 
     def _names_around_places(self, doc: Doc) -> None:
         """"Chile Development Bank", "State Bank of Poland": a place that opens or
@@ -818,7 +828,8 @@ class CompanyFinder(KnowledgeComponent):
             if not in_ent[i]:
                 for tokens in by_first.get(doc[i].text, ()):
                     j = i + len(tokens)
-                    if j <= len(doc) and not any(in_ent[i:j]) and tuple(t.text for t in doc[i:j]) == tokens:
+                    if j <= len(doc) and not any(in_ent[i:j]) and tuple(t.text for t in doc[i:j]) == tokens \
+                            and not self._wire_credit(doc, i, j):
                         nxt = doc[j] if j < len(doc) else None
                         if nxt is not None and self._namey(nxt.text) and not in_ent[j] and nxt.text not in self.org_suffixes:
                             continue  # part of a longer name

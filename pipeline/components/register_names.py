@@ -48,6 +48,10 @@ class RegisterNames(KnowledgeComponent):
         self.product_nouns = frozenset(w for name in ("chip_nouns", "system_nouns", "model_nouns", "product_nouns")
                                        for w in cues.get(name, ()) if " " not in w)
         self.designators = frozenset((*cues.get("legal_suffixes", ()), *cues.get("name_designators", ())))
+        # "On Friday Ford Motor ...", "South Korean Hyundai Motor": a date or a describing
+        # word ("Korean", "global") before a name is no part of it.
+        self.not_name_starts = frozenset(w.lower() for w in (*cues.get("months", ()), *cues.get("weekdays", ()),
+                                                             *cues.get("generic_modifiers", ())))
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.register_names:
@@ -102,4 +106,5 @@ class RegisterNames(KnowledgeComponent):
         # "State Bank of India": the register's "State Bank" opens a longer name
         if after + 1 < len(doc) and doc[after].lower_ == "of" and namey(doc[after + 1].text):
             return True
-        return not doc[ent.start].is_sent_start and self._continues(doc, before, opens=True) and doc[before].whitespace_
+        return not doc[ent.start].is_sent_start and self._continues(doc, before, opens=True) and doc[before].whitespace_ \
+            and doc[before].lower_ not in self.not_name_starts
