@@ -40,6 +40,8 @@ COMPANIES = [
     # A date or a nationality before a register name is not part of it.
     ("On Friday Ford Motor Company announced the recall.", ("Ford Motor Company", "Ford Motor")),
     ("The South Korean Hyundai Motor Company said sales rose.", ("Hyundai Motor Company", "Hyundai Motor")),
+    # A company and a place written as one: its national arm.
+    ("The chain said Tesco Polska would close stores.", ("Tesco Polska", "Tesco Polska")),
     # News outlets quoted as sources are companies too.
     ("Two people familiar with the plan told Reuters that talks had stalled.", ("Reuters", "Reuters")),
     ("The Wall Street Journal first reported the talks.", ("The Wall Street Journal", "The Wall Street Journal")),
@@ -101,6 +103,7 @@ NOT_COMPANIES = [
     ("Steve Jobs opened the event. Jobs announced a new phone.", "Jobs"),
     ("The Treasury Department said the loans would be repaid.", "Treasury Department"),
     ("Cornell University researchers built the robot.", "Cornell University"),
+    ("The Securities and Exchange Commission said the filing was late.", "Exchange Commission"),
     ("Genesee County officials welcomed the plant.", "Genesee County"),
     ("The Nasdaq Composite fell 2% on Friday.", "Nasdaq"),
     ("Gas from the Eastern Mediterranean will reach Greece.", "Eastern Mediterranean"),

@@ -314,7 +314,8 @@ class CompanyFinder(KnowledgeComponent):
                 and " ".join(words) not in self.known_names)
 
     def _is_person(self, doc: Doc, start: int, end: int) -> bool:
-        if doc[end - 1].text in self.org_suffixes or self._employer(doc_view(doc).lower, start):
+        if doc[end - 1].text in self.org_suffixes or self._employer(doc_view(doc).lower, start) \
+                or doc[end - 1].lower_ in self.public_bodies:
             return False
         if self._named_person(doc, start, end):
             return True
@@ -450,6 +451,16 @@ class CompanyFinder(KnowledgeComponent):
                 ents[k] = Span(doc, ent.start, j + 1, label="ORG", span_id=doc[ent.start:j + 1].text)
                 changed = True
                 continue
+            # a company and the place it serves: "Tesco Polska", "Sony Taiwan", its national arm
+            b = ent.start - 1
+            if k > 0 and ents[k - 1] is not None and ents[k - 1].label_ == "ORG" and ents[k - 1].end == ent.start and doc[b].whitespace_ \
+                    and not doc[ent.start].is_sent_start and not (ent.end < n and self._namey(doc[ent.end].text)) \
+                    and not (ents[k - 1].start > 0 and doc[ents[k - 1].start - 1].lower_ in POSSESSIVE):
+                org = ents[k - 1]
+                ents[k - 1] = Span(doc, org.start, ent.end, label="ORG", span_id=doc[org.start:ent.end].text)
+                ents[k] = None
+                changed = True
+                continue
             # an opener and the place: "Air Canada"
             b = ent.start - 1
             if b >= 0 and doc[b].text in self.place_openers and not doc[b].ent_type_ and doc[b].whitespace_:
@@ -468,7 +479,7 @@ class CompanyFinder(KnowledgeComponent):
         if changed:
             # Two places may claim the words between them ("Chile Development Bank of Poland"):
             # the longer name wins.
-            doc.ents = filter_spans(ents)
+            doc.ents = filter_spans([e for e in ents if e is not None])
 
     def _round_in(self, doc: Doc, lower: list[str], start: int) -> bool:
         """"led a S$200 million Series C in NeuroLoft", "invested $20 million in Fernbrook",
