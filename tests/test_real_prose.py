@@ -40,8 +40,15 @@ COMPANIES = [
     # A date or a nationality before a register name is not part of it.
     ("On Friday Ford Motor Company announced the recall.", ("Ford Motor Company", "Ford Motor")),
     ("The South Korean Hyundai Motor Company said sales rose.", ("Hyundai Motor Company", "Hyundai Motor")),
+    # A place's possessive says where a company is from; it does not make the name a product.
+    ("France's Thales will supply the electronics.", ("Thales", "Thales")),
     # A company and a place written as one: its national arm.
     ("The chain said Tesco Polska would close stores.", ("Tesco Polska", "Tesco Polska")),
+    # A company, a title and a person written as one run are two names.
+    ("Quorline CEO Dana Reyes said the company would hire 50 engineers.", ("Quorline", "Quorline")),
+    ("Orbel Dynamics Chief Executive Officer Mara Voss agreed.", ("Orbel Dynamics", "Orbel Dynamics")),
+    # After a describing noun the whole capitalised run is the name, small words and all.
+    ("Scheduling app When I Work raised $20 million.", ("When I Work", "When I Work")),
     # News outlets quoted as sources are companies too.
     ("Two people familiar with the plan told Reuters that talks had stalled.", ("Reuters", "Reuters")),
     ("The Wall Street Journal first reported the talks.", ("The Wall Street Journal", "The Wall Street Journal")),
@@ -120,6 +127,8 @@ def test_people_places_and_public_bodies_are_no_companies(nlp, text, name):
 
 PEOPLE = [
     ("Tim Cook said the company would open more stores.", "Tim Cook"),
+    ("Quorline CEO Dana Reyes said the company would hire 50 engineers.", "Dana Reyes"),
+    ("During the event, company CEO Steve Jobs spoke.", "Steve Jobs"),
     ("Steve Jobs opened the event. Jobs announced a new phone.", "Jobs"),
 ]
 

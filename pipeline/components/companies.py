@@ -96,6 +96,8 @@ class CompanyFinder(KnowledgeComponent):
         self.institution_suffixes = frozenset(cues.get("institution_suffixes", ()))
         self.place_openers = frozenset(cues.get("place_openers", ()))
         self.employer_titles = frozenset(cues.get("employer_titles", ()))
+        self.inline_titles = frozenset(cues.get("inline_titles", ()))
+        self.title_words = frozenset(cues.get("title_words", ()))
         self.person_titles = frozenset(cues.get("person_titles", ()))
         self.person_after = frozenset(cues.get("person_after", ()))
         self.generic = frozenset(cues.get("generic_modifiers", ()))
@@ -205,7 +207,14 @@ class CompanyFinder(KnowledgeComponent):
 
     def _trim(self, doc: Doc, start: int, end: int) -> tuple[int, int]:
         # Strip openers ("The", "Meanwhile", "CEO") but keep words that may be part
-        # of a name ("Energy Impact Partners").
+        # of a name ("Energy Impact Partners"). Right after a describing noun inside a
+        # sentence the whole capitalised run is the name ("scheduling app When I Work").
+        if start > 0 and not doc[start].is_sent_start and doc[start - 1].text[:1].islower() \
+                and self.company_nouns.ending_at(doc_view(doc).lower, start):
+            # but a title is no name: "company CEO Steve Jobs"
+            while start < end and (doc[start].lower_ in self.person_titles or doc[start].lower_ in self.months):
+                start += 1
+            return start, self._trim_end(doc, start, end)
         while start < end and not self._glued(doc, start, end) and (doc[start].is_stop or doc[start].lower_ in self.months
                                or doc[start].lower_ in self.person_titles
                                or doc[start].lower_ in self.generic and doc[start].lower_ in self.common
@@ -213,9 +222,13 @@ class CompanyFinder(KnowledgeComponent):
                                or doc[start].lower_ in self.not_names
                                and start + 1 < end and doc[start + 1].text not in self.org_suffixes):
             start += 1
+        return start, self._trim_end(doc, start, end)
+
+    @staticmethod
+    def _trim_end(doc: Doc, start: int, end: int) -> int:
         while end > start and (doc[end - 1].text in JOINERS_TIGHT or doc[end - 1].text == "&"):
             end -= 1
-        return start, end
+        return end
 
     @staticmethod
     def _glued(doc: Doc, i: int, end: int) -> bool:
@@ -254,7 +267,8 @@ class CompanyFinder(KnowledgeComponent):
                 return sent.start
         return sent.start
 
-    def _rejected(self, doc: Doc, start: int, end: int) -> bool:
+    def _rejected(self, doc: Doc, start: int, end: int, titled: bool = False) -> bool:
+        """Not a company's name; ``titled``: a title follows, so it is no person's either."""
         words = [t.lower_ for t in doc[start:end]]
         if not words:
             return True
@@ -281,7 +295,7 @@ class CompanyFinder(KnowledgeComponent):
         # "George" + "Washington University": part of a longer name around a place.
         if end < len(doc) and doc[end].ent_type_ == "GPE" and doc[end - 1].whitespace_ and self._namey(doc[end].text):
             return True
-        return self._is_person(doc, start, end)
+        return not titled and self._is_person(doc, start, end)
 
     def _raises_money(self, doc: Doc, end: int) -> bool:
         """"Notion raised $50 million": a raise verb right after the word, an amount right
@@ -453,10 +467,10 @@ class CompanyFinder(KnowledgeComponent):
                 continue
             # a company and the place it serves: "Tesco Polska", "Sony Taiwan", its national arm
             b = ent.start - 1
-            if k > 0 and ents[k - 1] is not None and ents[k - 1].label_ == "ORG" and ents[k - 1].end == ent.start and doc[b].whitespace_ \
+            org = ents[k - 1] if k > 0 else None
+            if org is not None and org.label_ == "ORG" and org.end == ent.start and doc[b].whitespace_ \
                     and not doc[ent.start].is_sent_start and not (ent.end < n and self._namey(doc[ent.end].text)) \
-                    and not (ents[k - 1].start > 0 and doc[ents[k - 1].start - 1].lower_ in POSSESSIVE):
-                org = ents[k - 1]
+                    and not (org.start > 0 and doc[org.start - 1].lower_ in POSSESSIVE):
                 ents[k - 1] = Span(doc, org.start, ent.end, label="ORG", span_id=doc[org.start:ent.end].text)
                 ents[k] = None
                 changed = True
@@ -600,14 +614,15 @@ class CompanyFinder(KnowledgeComponent):
                 clause_starts.add(end)
         candidates = []
         people = []
-        for start, end in self._chunks(view, in_ent, frozenset(clause_starts)):
+        titled: set[int] = set()  # where a company written before a title ends
+        for start, end in self._split_at_titles(doc, self._chunks(view, in_ent, frozenset(clause_starts)), people, titled):
             while start < end and in_dateline[start]:
                 start += 1
             start, end = self._trim(doc, start, end)
             if start >= end:
                 continue
-            if self._rejected(doc, start, end):
-                if end - start >= 2 and self._is_person(doc, start, end):
+            if self._rejected(doc, start, end, titled=end in titled):
+                if end - start >= 2 and end not in titled and self._is_person(doc, start, end):
                     people.append(Span(doc, start, end, label="PERSON"))
                 continue
             # "the Red Mesa AI campus", "Leipzig AI campus developer": a site's name
@@ -632,7 +647,7 @@ class CompanyFinder(KnowledgeComponent):
         names = {s: e for s, e in candidates}
         names.update({e.start: e.end for e in doc.ents if e.label_ == "ORG"})
         for start, end in candidates:
-            if (self._suffixed(doc, start, end) or self._verb_after(doc, lower, end, names)
+            if end in titled or (self._suffixed(doc, start, end) or self._verb_after(doc, lower, end, names)
                     or self._appositive(doc, lower, start, end) or self._possessive_deal(doc, lower, end, start)
                     or self._item_head(doc, lower, start, end)):
                 found[(start, end)] = None
@@ -693,6 +708,36 @@ class CompanyFinder(KnowledgeComponent):
         self._propagate(doc)
         return doc
 
+    def _split_at_titles(self, doc: Doc, chunks: list[tuple[int, int]], people: list[Span],
+                         titled: set[int]) -> list[tuple[int, int]]:
+        """"Quorline CEO Dana Reyes": a company, a title and a person written as one
+        capitalised run are two names. The words before the title are a company (where
+        it ends goes to ``titled``); the two or three after it a person (to ``people``)."""
+        out = []
+        for start, end in chunks:
+            cut = next((k for k in range(start + 1, end) if doc[k].lower_ in self.inline_titles), None)
+            head = [t.lower_ for t in doc[start:cut]]
+            # "Former President Barack Obama": one everyday word before the title is no company
+            if cut is None or all(w in self.generic for w in head) or len(head) == 1 and head[0] in self.common:
+                out.append((start, end))
+                continue
+            while cut > start + 1 and doc[cut - 1].lower_ in self.title_words:  # "Orbel Executive Vice Chairman"
+                cut -= 1
+            if cut == end - 1:  # "Harbor Peak Founder and Managing Partner Ann Lee"
+                titled.add(cut)
+                out.append((start, cut))
+                continue
+            first = cut + 1  # "Chief Executive Officer Mara Voss": past the whole title
+            while first < end and doc[first].lower_ in self.title_words:
+                first += 1
+            if 2 <= end - first <= 3 and all(t.text[:1].isupper() and t.is_alpha for t in doc[first:end]):
+                people.append(Span(doc, first, end, label="PERSON"))
+                titled.add(cut)
+                out.append((start, cut))
+            else:
+                out.append((start, end))
+        return out
+
     @staticmethod
     def _tagged(tagged: dict[tuple[int, int], str], doc: Doc, start: int, end: int) -> str | None:
         """The trained NER's label for exactly this name (or "the" and this name), if any."""
@@ -707,8 +752,8 @@ class CompanyFinder(KnowledgeComponent):
         The recogniser's ORGs also hold the forms news uses for products, bodies and
         abbreviations, so its word alone is not taken for those shapes: one word in
         capitals ("OPEC", "EBIT") or with a capital inside ("FaceTime"), a name after a
-        possessive ("Apple's Spotlight"), and a name the recogniser calls a person or a
-        place anywhere else in the document.
+        possessive that is no place's ("Apple's Spotlight", not "France's Thales"), and a
+        name the recogniser calls a person or a place anywhere else in the document.
         """
         if self._tagged(tagged, doc, start, end) != "ORG":
             return False
@@ -716,7 +761,7 @@ class CompanyFinder(KnowledgeComponent):
             word = doc[start].text
             if word.isupper() or any(c.isupper() for c in word[1:]):
                 return False
-        if start > 0 and doc[start - 1].lower_ in POSSESSIVE:
+        if start > 1 and doc[start - 1].lower_ in POSSESSIVE and doc[start - 2].ent_type_ != "GPE":
             return False
         words = doc[start:end].text
         return not any(label != "ORG" and doc[s:e].text == words for (s, e), label in tagged.items())

@@ -92,7 +92,9 @@ class RegisterNames(KnowledgeComponent):
 
     def _inside(self, doc: Doc, ent) -> bool:
         after, before = ent.end, ent.start - 1
-        if after < len(doc) and doc[after].lower_ in self.product_nouns or before >= 0 and doc[before].lower_ in ("'s", "’s"):
+        # "France's Thales": a place's possessive says where the company is from, not whose product it is.
+        owned = before >= 1 and doc[before].lower_ in ("'s", "’s") and doc[before - 1].ent_type_ != "GPE"
+        if after < len(doc) and doc[after].lower_ in self.product_nouns or owned:
             return True
         if self._continues(doc, after) and doc[after - 1].whitespace_:
             return True
