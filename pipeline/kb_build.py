@@ -48,7 +48,11 @@ NOT_COMPANIES = re.compile(
     re.IGNORECASE,
 )
 BANK_WORDS = re.compile(r"\b(bank|bancorp|bancshares|banco|banque)\b", re.IGNORECASE)
-STATE_TAG = re.compile(r"\s*/[A-Z]{2,}/?\s*$|\s*/\s*(?:NEW|ADR|PUBCO)\s*/?$|\s*/\s*$", re.IGNORECASE)
+# "/DE/", "/ DE", "\\DE\\": the state of incorporation that the SEC appends, with either slash.
+STATE_TAG = re.compile(r"\s*[/\\]\s*[A-Z]{2,}\s*[/\\]?\s*$|\s*[/\\]\s*$", re.IGNORECASE)
+# A short form may not end in a word that joins it to what was dropped: "Bank of" is
+# no name ("Bank of Communications" keeps its descriptor).
+CONNECTORS = frozenset("of and the for de la du des & on in at to".split())
 
 
 def _case(word: str, english: frozenset[str] = frozenset()) -> str:
@@ -80,6 +84,8 @@ def article_name(register_name: str, english: frozenset[str] = frozenset()) -> s
     'Toyota Motor'
     >>> article_name("3i GROUP plc")
     '3i Group'
+    >>> article_name("Rivian Automotive, Inc. / DE"), article_name("LIFECORE BIOMEDICAL, INC. /DE", frozenset({"biomedical"}))
+    ('Rivian Automotive', 'Lifecore Biomedical')
     >>> article_name("SPDR S&P 500 ETF TRUST") is None, article_name("1606 CORP.") is None
     (True, True)
     """
@@ -105,12 +111,16 @@ def short_alias(name: str) -> str | None:
     ('Alibaba', 'Cisco', None)
     >>> short_alias("Amazon.com")
     'Amazon'
+    >>> short_alias("Bank of Communications") is None
+    True
     """
     if name.endswith(".com"):
         return name[: -len(".com")]
     words = name.split()
     while len(words) > 1 and words[-1].lower() in DESCRIPTORS:
         words.pop()
+    if words[-1].lower() in CONNECTORS:
+        return None
     short = " ".join(words).rstrip(" &,")
     return short if short != name else None
 

@@ -20,3 +20,14 @@ def test_every_canonical_name_has_an_example():
 def test_pattern_examples(nlp, example):
     found = found_in(nlp(example.text), example.label)
     assert gives(example, found), f"expected {example.label} {example.value!r}; found {sorted(found)}"
+
+
+def test_knowledge_base_names_are_whole():
+    """A register name cut before its last word ('Bank of', 'Rivian Automotive Inc. / de')
+    matches the start of every longer name and stops it there."""
+    from pipeline.kb_build import CONNECTORS
+
+    records = [record for _, record in read_jsonl(builtin_dir() / "kb" / "companies.jsonl")]
+    cut = [r["pattern"] for r in records
+           if isinstance(r["pattern"], str) and (r["pattern"].split()[-1].lower() in CONNECTORS or r["pattern"].endswith("/"))]
+    assert cut == []

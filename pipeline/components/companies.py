@@ -716,8 +716,8 @@ class CompanyFinder(KnowledgeComponent):
         out = []
         for start, end in chunks:
             cut = next((k for k in range(start + 1, end) if doc[k].lower_ in self.inline_titles), None)
-            head = [t.lower_ for t in doc[start:cut]]
-            # "Former President Barack Obama": one everyday word before the title is no company
+            head = [t.lower_ for t in doc[start:cut]] if cut is not None else []
+            # "Former Chairman Ann Lee": one everyday word before the title is no company
             if cut is None or all(w in self.generic for w in head) or len(head) == 1 and head[0] in self.common:
                 out.append((start, end))
                 continue
