@@ -421,6 +421,27 @@ def gazetteer(inputs: tuple[Path, ...], names: int, repeats: int) -> None:
 
 @bench.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("--commit", required=True, help="The baseline release to compare with (a commit of this repository).")
+@click.option("-n", "--articles", default=5000, show_default=True, type=click.IntRange(min=10),
+              help="Synthetic articles to build from the articles in INPUTS.")
+@click.option("--repeats", default=2, show_default=True, type=click.IntRange(min=1),
+              help="Runs of each release, taken in turn.")
+def baseline(inputs: tuple[Path, ...], commit: str, articles: int, repeats: int) -> None:
+    """1 worker throughput of this checkout against a baseline COMMIT, on one
+    synthetic corpus made from INPUTS (default: corpus/), the two releases run
+    in turn on the same day; then the ratio against its target."""
+    from pipeline.benchmarks.baseline import BaselineError, baseline_report
+
+    try:
+        report = baseline_report(list(inputs or (Path("corpus"),)), articles, commit, repeats,
+                                 progress=lambda line: click.echo(f"bench: {line}", err=True))
+    except BaselineError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(report)
+
+
+@bench.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path, exists=True))
 @click.option("-n", "--articles", default=5000, show_default=True, type=click.IntRange(min=10),
               help="Synthetic articles to build from the articles in INPUTS.")
 @click.option("--keep", type=click.Path(path_type=Path, file_okay=False), default=None,

@@ -118,3 +118,22 @@ def test_bench_gazetteer_reports_a_table(folder):
     assert result.exit_code == 0, result.output
     assert "| + 200 imported names (200 patterns) |" in result.output
     assert "throughput drop with the gazetteer" in result.output
+
+
+def test_bench_baseline_names_an_unknown_commit(folder):
+    result = CliRunner().invoke(main, ["bench", "baseline", str(folder), "--commit", "no-such-commit-0", "-n", "10"])
+    assert result.exit_code != 0
+    assert "cannot check out baseline 'no-such-commit-0'" in result.output or "not inside a git checkout" in result.output
+
+
+def test_bench_baseline_runs_both_releases_in_turn(folder):
+    # HEAD against the working tree, on ten articles: checks the command, not the timings.
+    import subprocess
+
+    if subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True).returncode != 0:
+        pytest.skip("not a git checkout")
+    result = CliRunner().invoke(main, ["bench", "baseline", str(folder), "--commit", "HEAD", "-n", "10",
+                                       "--repeats", "1"])
+    assert result.exit_code == 0, result.output
+    assert "| HEAD (baseline) |" in result.output and "| this checkout |" in result.output
+    assert "| throughput, this checkout / HEAD (median runs) |" in result.output

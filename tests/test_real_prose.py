@@ -49,6 +49,10 @@ COMPANIES = [
     ("Orbel Dynamics Chief Executive Officer Mara Voss agreed.", ("Orbel Dynamics", "Orbel Dynamics")),
     # After a describing noun the whole capitalised run is the name, small words and all.
     ("Scheduling app When I Work raised $20 million.", ("When I Work", "When I Work")),
+    # A brand written with a dot is a company, never a person, even before "said".
+    ("Freight marketplace Cargo.Lane said it would open an office in Lagos.", ("Cargo.Lane", "Cargo.Lane")),
+    # A listing written after the name is the company's, and no part of its name.
+    ("The Brightmoor IPO drew strong demand from funds.", ("Brightmoor", "Brightmoor")),
     # News outlets quoted as sources are companies too.
     ("Two people familiar with the plan told Reuters that talks had stalled.", ("Reuters", "Reuters")),
     ("The Wall Street Journal first reported the talks.", ("The Wall Street Journal", "The Wall Street Journal")),
@@ -115,6 +119,9 @@ NOT_COMPANIES = [
     ("The Nasdaq Composite fell 2% on Friday.", "Nasdaq"),
     ("Gas from the Eastern Mediterranean will reach Greece.", "Eastern Mediterranean"),
     ("Benin and Nigeria signed the agreement.", "Benin"),
+    # Accounting terms and hyphenated adjectives are written in capitals, and name nothing.
+    ("The chipmaker posted a GAAP loss for the quarter.", "GAAP"),
+    ("Bankers priced the AI-linked offering above its range.", "AI-linked"),
     # The agency credited in a wire dateline wrote the story; the story is not about it.
     ("NEW YORK, Oct 3 (Reuters) - Halvard Ridge said on Thursday it had raised $40 million.", "Reuters"),
 ]

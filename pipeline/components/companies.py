@@ -103,6 +103,8 @@ class CompanyFinder(KnowledgeComponent):
         self.generic = frozenset(cues.get("generic_modifiers", ()))
         self.months = frozenset(cues.get("months", ()))
         self.not_names = frozenset(cues.get("not_names", ()))
+        self.listing_nouns = Phrases(nlp, cues.get("listing_nouns", ()))
+        self.name_tails = frozenset(cues.get("name_tails", ()))
         self.org_suffixes = frozenset(cues.get("org_suffixes", ()))
         self.legal_suffixes = frozenset(cues.get("legal_suffixes", ()))
         self.common = frozenset(cues.get("common_words", ()))
@@ -222,6 +224,10 @@ class CompanyFinder(KnowledgeComponent):
                                or doc[start].lower_ in self.not_names
                                and start + 1 < end and doc[start + 1].text not in self.org_suffixes):
             start += 1
+        # "the Ridewell IPO", "an A-round": a word for a listing, a round or a measure
+        # written after the name is no part of it.
+        while end - start > 1 and doc[end - 1].lower_ in self.name_tails:
+            end -= 1
         return start, self._trim_end(doc, start, end)
 
     @staticmethod
@@ -330,6 +336,9 @@ class CompanyFinder(KnowledgeComponent):
     def _is_person(self, doc: Doc, start: int, end: int) -> bool:
         if doc[end - 1].text in self.org_suffixes or self._employer(doc_view(doc).lower, start) \
                 or doc[end - 1].lower_ in self.public_bodies:
+            return False
+        # "Freight.Zone": words joined by a dot are a brand or a domain, never a person's name.
+        if any(doc[k].text == "." and not doc[k - 1].whitespace_ and not doc[k].whitespace_ for k in range(start + 1, end - 1)):
             return False
         if self._named_person(doc, start, end):
             return True
@@ -555,6 +564,9 @@ class CompanyFinder(KnowledgeComponent):
     def _possessive_deal(self, doc: Doc, lower: list[str], end: int, start: int | None = None) -> bool:
         if start is not None and self._quoted(doc, start, end):
             return False
+        # "the Ridewell IPO": a listing written right after the name is the company's
+        if self.listing_nouns.starting_at(lower, end):
+            return True
         if end < len(doc) and lower[end] in POSSESSIVE:
             window = doc[end + 1 : end + POSSESSION_REACH]
             return any(t.ent_type_ == "MONEY" or t.lower_ in ("series", "seed", "acquisition", "purchase", "ipo",
