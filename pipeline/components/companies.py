@@ -564,9 +564,6 @@ class CompanyFinder(KnowledgeComponent):
     def _possessive_deal(self, doc: Doc, lower: list[str], end: int, start: int | None = None) -> bool:
         if start is not None and self._quoted(doc, start, end):
             return False
-        # "the Ridewell IPO": a listing written right after the name is the company's
-        if self.listing_nouns.starting_at(lower, end):
-            return True
         if end < len(doc) and lower[end] in POSSESSIVE:
             window = doc[end + 1 : end + POSSESSION_REACH]
             return any(t.ent_type_ == "MONEY" or t.lower_ in ("series", "seed", "acquisition", "purchase", "ipo",
@@ -661,7 +658,9 @@ class CompanyFinder(KnowledgeComponent):
         for start, end in candidates:
             if end in titled or (self._suffixed(doc, start, end) or self._verb_after(doc, lower, end, names)
                     or self._appositive(doc, lower, start, end) or self._possessive_deal(doc, lower, end, start)
-                    or self._item_head(doc, lower, start, end)):
+                    or self._item_head(doc, lower, start, end)
+                    # "the Ridewell IPO": a listing written right after the name is the company's
+                    or self.listing_nouns.starting_at(lower, end)):
                 found[(start, end)] = None
             elif self._cue_before(doc, lower, start):
                 found[(start, end)] = None
