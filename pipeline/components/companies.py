@@ -666,7 +666,9 @@ class CompanyFinder(KnowledgeComponent):
                 found[(start, end)] = None
             else:
                 undecided.append((start, end))
-        # Only where no rule decided does the trained NER run: structure where it is needed.
+        # Only where no rule decided, and the recogniser's word could count, does the
+        # trained NER run: structure where it is needed.
+        undecided = [(start, end) for start, end in undecided if self._taggable(doc, start, end)]
         if undecided:
             tagged = recognise(self.nlp, doc, undecided)
             for start, end in undecided:
@@ -757,22 +759,31 @@ class CompanyFinder(KnowledgeComponent):
             label = tagged.get((start - 1, end))
         return label
 
-    def _tagged_company(self, tagged: dict[tuple[int, int], str], doc: Doc, start: int, end: int) -> bool:
-        """The trained NER calls this name an ORG, and nothing says it is something else.
+    @staticmethod
+    def _taggable(doc: Doc, start: int, end: int) -> bool:
+        """Whether the recogniser's ORG could make this name a company.
 
         The recogniser's ORGs also hold the forms news uses for products, bodies and
         abbreviations, so its word alone is not taken for those shapes: one word in
-        capitals ("OPEC", "EBIT") or with a capital inside ("FaceTime"), a name after a
-        possessive that is no place's ("Apple's Spotlight", not "France's Thales"), and a
-        name the recogniser calls a person or a place anywhere else in the document.
+        capitals ("OPEC", "EBIT") or with a capital inside ("FaceTime"), and a name
+        after a possessive that is no place's ("Apple's Spotlight", not "France's Thales").
+        The recogniser never runs on them: a third of its work, for no answer.
+
+        >>> import spacy
+        >>> doc = spacy.blank("en")("Ask FaceTime and Quill Labs")
+        >>> [CompanyFinder._taggable(doc, s, e) for s, e in [(1, 2), (3, 5)]]
+        [False, True]
         """
-        if self._tagged(tagged, doc, start, end) != "ORG":
-            return False
         if end - start == 1:
             word = doc[start].text
             if word.isupper() or any(c.isupper() for c in word[1:]):
                 return False
-        if start > 1 and doc[start - 1].lower_ in POSSESSIVE and doc[start - 2].ent_type_ != "GPE":
+        return not (start > 1 and doc[start - 1].lower_ in POSSESSIVE and doc[start - 2].ent_type_ != "GPE")
+
+    def _tagged_company(self, tagged: dict[tuple[int, int], str], doc: Doc, start: int, end: int) -> bool:
+        """The trained NER calls this :meth:`_taggable` name an ORG, and does not call
+        the same words a person or a place anywhere else in the document."""
+        if self._tagged(tagged, doc, start, end) != "ORG" or not self._taggable(doc, start, end):
             return False
         words = doc[start:end].text
         return not any(label != "ORG" and doc[s:e].text == words for (s, e), label in tagged.items())

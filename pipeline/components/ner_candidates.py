@@ -16,6 +16,8 @@ from typing import Iterable
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from pipeline.components.base import doc_view
+
 NER_KEY = "infra_ner"
 NER_PIPE = "infra_ner"
 
@@ -51,12 +53,12 @@ def recognise(nlp: Language, doc: Doc, names: Iterable[tuple[int, int]]) -> dict
         found: list[Span] = []
         if NER_PIPE in nlp.component_names:
             names = list(names)
-            bounds = {s: (doc[s].sent.start, doc[s].sent.end) for s, _ in names}
+            view = doc_view(doc)
+            bounds = {s: (view.sent_start[s], view.sent_end[view.sent_start[s]]) for s, _ in names}
             cuts = windows(names, bounds)
             # Fresh Docs: a sentence copied with as_doc() would carry the ruler's entities,
             # and the recogniser treats every preset token as settled.
-            pieces = [Doc(doc.vocab, words=[t.text for t in doc[a:b]], spaces=[bool(t.whitespace_) for t in doc[a:b]])
-                      for a, b in cuts]
+            pieces = [Doc(doc.vocab, words=view.text[a:b], spaces=view.spaced[a:b]) for a, b in cuts]
             for (a, _), piece in zip(cuts, nlp.get_pipe(NER_PIPE).pipe(pieces)):
                 found += [Span(doc, a + e.start, a + e.end, label=e.label_) for e in piece.ents]
         doc.spans[NER_KEY] = found
