@@ -13,6 +13,8 @@ import os
 import threading
 from typing import Iterable, Iterator, Protocol
 
+from threadpoolctl import threadpool_limits
+
 from pipeline.extract import process_files
 from pipeline.ingest import FileTask
 from pipeline.language import PipelineSpec
@@ -42,6 +44,9 @@ def pipeline_for(spec: PipelineSpec):
     with _LOCK:
         nlp = _PIPELINES.get(spec.fingerprint)
         if nlp is None:
+            # A worker is one core: the recogniser's BLAS would otherwise start a
+            # thread per core in every worker, and --workers N would use N squared.
+            threadpool_limits(limits=1, user_api="blas")
             _PIPELINES.clear()
             nlp = _PIPELINES[spec.fingerprint] = spec.build()
             LOADS["count"] += 1

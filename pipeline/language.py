@@ -22,7 +22,7 @@ from spacy.language import Language
 # Importing the modules registers the factories.
 from pipeline.components import (  # noqa: F401
     chips, companies, deals, model_entities, money, products, register_names, sentences, specs)
-from pipeline.components.ner_candidates import NER_PIPE
+from pipeline.components.ner_candidates import NER_PIPE, use_numpy_blas
 from pipeline.components.model_entities import RULER_KEY
 from pipeline.components.base import register_extensions
 from pipeline.knowledge import Knowledge, load_knowledge, pattern_folders
@@ -62,7 +62,7 @@ def _trained_ner() -> Language:
 def add_trained_ner(nlp: Language) -> None:
     """The shipped ``ner`` pipe as ``infra_ner``, switched off: the company finder runs
     it on the sentences that need it (components/ner_candidates.py)."""
-    nlp.add_pipe("ner", name=NER_PIPE, source=_trained_ner())
+    use_numpy_blas(nlp.add_pipe("ner", name=NER_PIPE, source=_trained_ner()).model)
     nlp.disable_pipe(NER_PIPE)
 
 

@@ -189,6 +189,15 @@ def test_an_article_that_breaks_the_pipeline_costs_only_itself(fragile_nlp, n_ar
     assert all(r["documents"][0]["status"] == "ok" and r["deals"] for r in rows[1:])
 
 
+def test_a_worker_multiplies_on_one_thread(spec):
+    from threadpoolctl import threadpool_info
+
+    from pipeline.engine_base import pipeline_for
+
+    pipeline_for(spec)
+    assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {1}
+
+
 def test_one_run_at_a_time_per_folder(tmp_path):
     with Manifest.open(tmp_path, "fingerprint"):
         with pytest.raises(ManifestError, match="another infra-extract run is writing to this folder"):

@@ -84,3 +84,42 @@ def test_make_train_runs_end_to_end_on_a_few_steps(tmp_path):
     nlp.add_pipe("ner", name=NER_PIPE, source=spacy.load(out))
     nlp.disable_pipe(NER_PIPE)
     assert NER_KEY in nlp("Investors shrugged as Quorline slipped 4% on Tuesday.").spans
+
+
+# Names no rule decides, so the recogniser runs on each; one has none.
+BATCHED = [
+    "Investors shrugged as Quorline slipped 4% on Tuesday.",
+    "Kestrel Ortiz said Monday that Vantmoor had hired her in Lisbon.",
+    "Nvidia invested $5 billion in Intel.",
+    "Shares of Tessary and Brindlewood fell after the Dow Jones closed lower.",
+]
+
+
+def _entities(doc):
+    return [(e.text, e.label_, e.id_) for e in doc.ents], sorted((s.start, s.end, s.label_) for s in doc.spans.get(NER_KEY, []))
+
+
+def test_a_batch_of_documents_gets_what_each_gets_alone(nlp):
+    alone = [_entities(nlp(text)) for text in BATCHED]
+    assert [_entities(doc) for doc in nlp.pipe(BATCHED, batch_size=3)] == alone
+    # The recogniser saw the names of three documents, the fourth had none.
+    assert sum(NER_KEY in doc.spans for doc in nlp.pipe(BATCHED)) == 3
+
+
+def test_a_batch_runs_the_recogniser_once(nlp, monkeypatch):
+    from pipeline.components import companies, ner_candidates
+
+    calls = []
+
+    def counted(nlp_, requests):
+        requests = list(requests)
+        calls.append(len(requests))
+        return ner_candidates.recognise_docs(nlp_, requests)
+
+    monkeypatch.setattr(companies, "recognise_docs", counted)
+    list(nlp.pipe(BATCHED, batch_size=len(BATCHED)))
+    assert calls == [3]
+
+
+def test_the_recogniser_multiplies_with_numpy_blas(nlp):
+    assert all(not getattr(node.ops, "use_blis", True) for node in nlp.get_pipe(NER_PIPE).model.walk())

@@ -12,14 +12,16 @@ everywhere in the document, and "X AI" lets a later bare "X" refer back to it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Iterable, Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.util import filter_spans, minibatch
 
 from pipeline.components.base import DocView, KnowledgeComponent, add_entities, doc_view, entity_mask
-from pipeline.components.ner_candidates import recognise
+from pipeline.components.ner_candidates import recognise, recognise_docs
 from pipeline.components.phrases import Phrases
 from pipeline.parsing import names as names_parsing
 
@@ -42,6 +44,16 @@ POSSESSION_REACH = 6  # tokens after "X's" that may name its deal or chip: "X's 
 # spec units' own forms.
 DIGIT_NAME = re.compile(r"\d{1,3}(?:[A-Za-z]*[A-Z][a-z]{2,}|[a-z]+[A-Z])[A-Za-z0-9]*")
 LIST_SEPARATORS = frozenset({",", "and", "&", "as", "well", "plus", "along", "with", "alongside", "including"})
+
+
+@dataclass
+class _Pending:
+    """One document between the rules and the recogniser (CompanyFinder._decide)."""
+
+    candidates: list[tuple[int, int]]
+    found: dict[tuple[int, int], None]  # an ordered set: the order names were found in
+    undecided: list[tuple[int, int]]
+    people: list[Span]
 
 
 @Language.factory("infra_companies", default_config={})
@@ -603,6 +615,22 @@ class CompanyFinder(KnowledgeComponent):
 
     # -- main ----------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
+        pending = self._decide(doc)
+        if pending.undecided:
+            recognise_docs(self.nlp, [(doc, pending.undecided)])
+        return self._complete(doc, pending)
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        """As ``__call__`` on each doc, with the recogniser run once per batch
+        on the undecided names of all its documents."""
+        for batch in minibatch(docs, size=batch_size):
+            pendings = [self._decide(doc) for doc in batch]
+            recognise_docs(self.nlp, [(doc, p.undecided) for doc, p in zip(batch, pendings) if p.undecided])
+            for doc, pending in zip(batch, pendings):
+                yield self._complete(doc, pending)
+
+    def _decide(self, doc: Doc) -> "_Pending":
+        """The names the rules found, and those left for the recogniser."""
         view = doc_view(doc)
         lower = view.lower
         self._unglue_known_names(doc)
@@ -669,9 +697,16 @@ class CompanyFinder(KnowledgeComponent):
         # Only where no rule decided, and the recogniser's word could count, does the
         # trained NER run: structure where it is needed.
         undecided = [(start, end) for start, end in undecided if self._taggable(doc, start, end)]
-        if undecided:
-            tagged = recognise(self.nlp, doc, undecided)
-            for start, end in undecided:
+        return _Pending(candidates, found, undecided, people)
+
+    def _complete(self, doc: Doc, pending: "_Pending") -> Doc:
+        """The recogniser's companies (its spans are in the doc by now), lists, people,
+        and the entities written to the doc."""
+        lower = doc_view(doc).lower
+        candidates, found, people = pending.candidates, pending.found, pending.people
+        if pending.undecided:
+            tagged = recognise(self.nlp, doc, pending.undecided)
+            for start, end in pending.undecided:
                 if self._tagged_company(tagged, doc, start, end):
                     found[(start, end)] = None
         # Lists after a cue or a known ORG: "led by A, with B, C and D".
