@@ -47,12 +47,19 @@ COMPANIES = [
     # A company, a title and a person written as one run are two names.
     ("Quorline CEO Dana Reyes said the company would hire 50 engineers.", ("Quorline", "Quorline")),
     ("Orbel Dynamics Chief Executive Officer Mara Voss agreed.", ("Orbel Dynamics", "Orbel Dynamics")),
+    # So are a company and the person quoted from it, with no title between them.
+    ("Shares slid, said an analyst at Harrow Peak Securities Nina Patel.", ("Harrow Peak Securities", "Harrow Peak Securities")),
+    # A legal form closes a registered name: the everyday words before it are the name's.
+    ("New Horizon Lending Corporation filed for bankruptcy.", ("New Horizon Lending Corporation", "New Horizon Lending")),
     # After a describing noun the whole capitalised run is the name, small words and all.
     ("Scheduling app When I Work raised $20 million.", ("When I Work", "When I Work")),
     # A brand written with a dot is a company, never a person, even before "said".
     ("Freight marketplace Cargo.Lane said it would open an office in Lagos.", ("Cargo.Lane", "Cargo.Lane")),
     # A listing written after the name is the company's, and no part of its name.
     ("The Brightmoor IPO drew strong demand from funds.", ("Brightmoor", "Brightmoor")),
+    # Names listed before a company that closes the list with "and" are companies too.
+    ("The carmakers Harlan, Brevik, and General Motors asked for loans.", ("Harlan", "Harlan")),
+    ("The carmakers Harlan, Brevik, and General Motors asked for loans.", ("Brevik", "Brevik")),
     # News outlets quoted as sources are companies too.
     ("Two people familiar with the plan told Reuters that talks had stalled.", ("Reuters", "Reuters")),
     ("The Wall Street Journal first reported the talks.", ("The Wall Street Journal", "The Wall Street Journal")),
@@ -124,6 +131,18 @@ NOT_COMPANIES = [
     ("Bankers priced the AI-linked offering above its range.", "AI-linked"),
     # The agency credited in a wire dateline wrote the story; the story is not about it.
     ("NEW YORK, Oct 3 (Reuters) - Halvard Ridge said on Thursday it had raised $40 million.", "Reuters"),
+    # A nation's, region's or party's word before a noun is an adjective.
+    ("Orbel bought a 40% stake in the Romanian assembly plant for $50 million.", "Romanian"),
+    ("Republican lawmakers asked the regulator to explain the rule.", "Republican"),
+    ("Tellund agreed to buy a 49% stake in the Norwegian data-center operator.", "Norwegian"),
+    # A minister's title and the everyday word before it name no company.
+    ("Finance Minister Ilya Morozov announced that the banks would get 500 billion rubles.", "Finance"),
+    ("Analysts said Harrow Peak Securities Nina Patel expected more cuts.", "Nina Patel"),
+    # An opener before a company and a comma is no list item.
+    ("Yesterday, Nvidia said it would invest.", "Yesterday"),
+    ("BD-burning and Intel Centrino processors ship in all the models.", "burning"),
+    # One everyday word left after trimming a longer run is a fragment, not a name.
+    ("Korean Air has ordered 18 new airliners.", "Air"),
 ]
 
 
@@ -137,6 +156,8 @@ PEOPLE = [
     ("Quorline CEO Dana Reyes said the company would hire 50 engineers.", "Dana Reyes"),
     ("During the event, company CEO Steve Jobs spoke.", "Steve Jobs"),
     ("Steve Jobs opened the event. Jobs announced a new phone.", "Jobs"),
+    ("Finance Minister Ilya Morozov announced that the banks would get 500 billion rubles.", "Ilya Morozov"),
+    ("Shares slid, said an analyst at Harrow Peak Securities Nina Patel.", "Nina Patel"),
 ]
 
 
@@ -151,6 +172,11 @@ STILL_COMPANIES = [
     ("AMD agreed to acquire Sable Interconnect for $640 million.", "Sable Interconnect"),
     # A compass word before a company word: a company, not a region.
     ("Southern Cross Compute raised $150 million from Harbor Peak Capital.", "Southern Cross Compute"),
+    # A nationality's word written as a firm's name, not before a noun.
+    ("The round was led by Georgian and Inovia Capital.", "Georgian"),
+    ("Existing investor Georgian also participated in the round.", "Georgian"),
+    # A company word, a first name and a run that a company word closes: one name.
+    ("Talvik Capital Grace Harbor Fund closed at $300 million.", "Talvik Capital Grace Harbor Fund"),
 ]
 
 

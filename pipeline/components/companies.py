@@ -110,6 +110,7 @@ class CompanyFinder(KnowledgeComponent):
         self.employer_titles = frozenset(cues.get("employer_titles", ()))
         self.inline_titles = frozenset(cues.get("inline_titles", ()))
         self.title_words = frozenset(cues.get("title_words", ()))
+        self.nationalities = frozenset(cues.get("nationality_words", ()))
         self.person_titles = frozenset(cues.get("person_titles", ()))
         self.person_after = frozenset(cues.get("person_after", ()))
         self.generic = frozenset(cues.get("generic_modifiers", ()))
@@ -232,7 +233,7 @@ class CompanyFinder(KnowledgeComponent):
         while start < end and not self._glued(doc, start, end) and (doc[start].is_stop or doc[start].lower_ in self.months
                                or doc[start].lower_ in self.person_titles
                                or doc[start].lower_ in self.generic and doc[start].lower_ in self.common
-                               and not self._suffixed(doc, start, end)
+                               and not self._suffixed(doc, start, end) and not self._legally_named(doc, start, end)
                                or doc[start].lower_ in self.not_names
                                and start + 1 < end and doc[start + 1].text not in self.org_suffixes):
             start += 1
@@ -241,6 +242,11 @@ class CompanyFinder(KnowledgeComponent):
         while end - start > 1 and doc[end - 1].lower_ in self.name_tails:
             end -= 1
         return start, self._trim_end(doc, start, end)
+
+    def _legally_named(self, doc: Doc, start: int, end: int) -> bool:
+        """"New Century Financial Corporation": a legal form closes a registered name,
+        so the everyday words before it are the name's own."""
+        return end - start >= 3 and doc[end - 1].text in self.legal_suffixes
 
     @staticmethod
     def _trim_end(doc: Doc, start: int, end: int) -> int:
@@ -304,6 +310,11 @@ class CompanyFinder(KnowledgeComponent):
             return True
         if end - start == 1 and (doc[start].like_num or len(doc[start].text) == 1
                                  or doc[start].text in self.org_suffixes):
+            return True
+        # "the Romanian assembly plant", "Republican members": a nation's or party's word
+        # before a noun is an adjective; "from Georgian and Inovia" may be a firm.
+        if end - start == 1 and words[0] in self.nationalities and end < len(doc) \
+                and doc[end].is_lower and doc[end].is_alpha and not doc[end].is_stop:
             return True
         # "Shares closed at...", "Electricity prices...": a common word that is
         # capitalised only because it opens the sentence.
@@ -655,8 +666,14 @@ class CompanyFinder(KnowledgeComponent):
         for start, end in self._split_at_titles(doc, self._chunks(view, in_ent, frozenset(clause_starts)), people, titled):
             while start < end and in_dateline[start]:
                 start += 1
+            opened = start
             start, end = self._trim(doc, start, end)
             if start >= end:
+                continue
+            # "Korean Air" trimmed to "Air": one everyday word left of a longer run is a
+            # fragment of a name, not a name.
+            if end - start == 1 and start > opened and lower[start] in self.common \
+                    and not doc[opened:start][-1].is_stop:
                 continue
             if self._rejected(doc, start, end, titled=end in titled):
                 if end - start >= 2 and end not in titled and self._is_person(doc, start, end):
@@ -735,6 +752,7 @@ class CompanyFinder(KnowledgeComponent):
             if (s, e) in found or any(doc[x].ent_type_ == "ORG" for x in range(s, e)):
                 found[nxt] = None
                 queue.append(nxt)
+        self._grow_lists_leftwards(doc, candidates, found)
 
         people += [Span(doc, e.start, e.end, label="PERSON") for e in doc.ents if e.label_ == "PERSON"]
         surnames = {p[-1].text for p in people if len(p) >= 2}
@@ -765,9 +783,16 @@ class CompanyFinder(KnowledgeComponent):
         for start, end in chunks:
             cut = next((k for k in range(start + 1, end) if doc[k].lower_ in self.inline_titles), None)
             head = [t.lower_ for t in doc[start:cut]] if cut is not None else []
-            # "Former Chairman Ann Lee": one everyday word before the title is no company
-            if cut is None or all(w in self.generic for w in head) or len(head) == 1 and head[0] in self.common:
-                out.append((start, end))
+            if cut is None:
+                out.append(self._split_before_person(doc, start, end, people))
+                continue
+            # "Former Chairman Ann Lee", "Finance Minister Alexei Kudrin": one everyday word
+            # before the title is no company, and the title no part of the person's name
+            if all(w in self.generic for w in head) or len(head) == 1 and head[0] in self.common:
+                first = cut + 1
+                while first < end and doc[first].lower_ in self.title_words:
+                    first += 1
+                out.append((first, end) if 2 <= end - first <= 3 else (start, end))
                 continue
             while cut > start + 1 and doc[cut - 1].lower_ in self.title_words:  # "Orbel Executive Vice Chairman"
                 cut -= 1
@@ -785,6 +810,45 @@ class CompanyFinder(KnowledgeComponent):
             else:
                 out.append((start, end))
         return out
+
+    def _grow_lists_leftwards(self, doc: Doc, candidates: list[tuple[int, int]],
+                              found: dict[tuple[int, int], None]) -> None:
+        """"automakers Ford, Chrysler and General Motors": the names listed before a
+        company that closes the list with "and" are companies too. The link next to
+        that company must hold "and" or "&", so an opener ("Yesterday, Nvidia said")
+        never joins; links further left may be commas."""
+        lower = doc_view(doc).lower
+        ends = {e: s for s, e in candidates}
+        anchors = [(s, e) for s, e in found] + [(e.start, e.end) for e in doc.ents if e.label_ == "ORG"]
+        for s, _ in anchors:
+            first_link = True
+            while True:
+                k, gap = s, 0
+                while k > 0 and lower[k - 1] in LIST_SEPARATORS and gap < 3 and not doc[k].is_sent_start:
+                    k -= 1
+                    gap += 1
+                link = lower[k:s]
+                if gap == 0 or k not in ends or not doc[ends[k]].text[:1].isupper() \
+                        or (first_link and not {"and", "&"} & set(link)) or not first_link and link != [","]:
+                    break
+                prev = (ends[k], k)
+                found[prev] = None
+                s, first_link = prev[0], False
+
+    def _split_before_person(self, doc: Doc, start: int, end: int, people: list[Span]) -> tuple[int, int]:
+        """"an analyst at Fort Pitt Capital Group Charlie Smith said": a company's name
+        closed by a company word, then a first name and one or two more capitalised
+        words, is the company and its person run together. The company part is returned,
+        the person goes to ``people``; other runs come back whole.
+
+        A company part of one word is left whole: "Bank Julius Baer" is one name."""
+        for k in range(start + 2, end - 1):
+            if doc[k - 1].text in self.org_suffixes and doc[k].text in self.given_names \
+                    and 2 <= end - k <= 3 and doc[end - 1].text not in self.closing_words \
+                    and all(t.is_alpha and t.text[:1].isupper() and not t.is_upper for t in doc[k:end]):
+                people.append(Span(doc, k, end, label="PERSON"))
+                return start, k
+        return start, end
 
     @staticmethod
     def _tagged(tagged: dict[tuple[int, int], str], doc: Doc, start: int, end: int) -> str | None:
