@@ -22,7 +22,7 @@ from spacy.language import Language
 # Importing the modules registers the factories.
 from pipeline.components import (  # noqa: F401
     chips, companies, deals, model_entities, money, products, register_names, sentences, specs)
-from pipeline.components.ner_candidates import NER_PIPE, use_numpy_blas
+from pipeline.components.ner_candidates import NER_PIPE, use_numpy_blas, widen_weights
 from pipeline.components.model_entities import RULER_KEY
 from pipeline.components.base import register_extensions
 from pipeline.knowledge import Knowledge, load_knowledge, pattern_folders
@@ -59,10 +59,12 @@ def _trained_ner() -> Language:
         return spacy.load(path)
 
 
-def add_trained_ner(nlp: Language) -> None:
-    """The shipped ``ner`` pipe as ``infra_ner``, switched off: the company finder runs
-    it on the sentences that need it (components/ner_candidates.py)."""
-    use_numpy_blas(nlp.add_pipe("ner", name=NER_PIPE, source=_trained_ner()).model)
+def add_trained_ner(nlp: Language, source: Language | None = None) -> None:
+    """The ``ner`` pipe of ``source`` (by default the shipped one) as ``infra_ner``, switched
+    off: the company finder runs it on the sentences that need it (components/ner_candidates.py)."""
+    model = nlp.add_pipe("ner", name=NER_PIPE, source=source or _trained_ner()).model
+    widen_weights(model)  # shipped in half precision (make train)
+    use_numpy_blas(model)
     nlp.disable_pipe(NER_PIPE)
 
 

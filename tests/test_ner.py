@@ -80,9 +80,10 @@ def test_make_train_runs_end_to_end_on_a_few_steps(tmp_path):
     assert (out / "meta.json").is_file() and (out / "ner" / "model").is_file()
     import spacy
 
+    from pipeline.language import add_trained_ner
+
     nlp = make_nlp(trained_ner=False)
-    nlp.add_pipe("ner", name=NER_PIPE, source=spacy.load(out))
-    nlp.disable_pipe(NER_PIPE)
+    add_trained_ner(nlp, source=spacy.load(out))
     assert NER_KEY in nlp("Investors shrugged as Quorline slipped 4% on Tuesday.").spans
 
 
@@ -123,3 +124,19 @@ def test_a_batch_runs_the_recogniser_once(nlp, monkeypatch):
 
 def test_the_recogniser_multiplies_with_numpy_blas(nlp):
     assert all(not getattr(node.ops, "use_blis", True) for node in nlp.get_pipe(NER_PIPE).model.walk())
+
+
+def _weight_dtypes(model) -> set[str]:
+    return {str(node.get_param(name).dtype) for node in model.walk()
+            for name in node.param_names if node.has_param(name)}
+
+
+def test_the_shipped_ner_is_stored_in_half_precision_and_runs_in_full(nlp):
+    import spacy
+
+    from pipeline.language import ner_model_path
+
+    with ner_model_path() as path:
+        stored = spacy.load(path)
+    assert _weight_dtypes(stored.get_pipe("ner").model) == {"float16"}
+    assert _weight_dtypes(nlp.get_pipe(NER_PIPE).model) == {"float32"}

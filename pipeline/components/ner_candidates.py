@@ -56,6 +56,24 @@ def use_numpy_blas(model: Model) -> None:
         node.ops = ops
 
 
+def store_half_precision(model: Model) -> None:
+    """Round ``model``'s weights to 16-bit floats, as the shipped NER is saved: half the
+    file, and the same tables on ``corpus/`` as with 32-bit weights. :func:`widen_weights`
+    turns them back into 32-bit floats on loading, for numpy's matrix products."""
+    _cast_weights(model, "float16")
+
+
+def widen_weights(model: Model) -> None:
+    _cast_weights(model, "float32")
+
+
+def _cast_weights(model: Model, dtype: str) -> None:
+    for node in model.walk():
+        for name in node.param_names:
+            if node.has_param(name) and node.get_param(name).dtype.kind == "f":
+                node.set_param(name, node.get_param(name).astype(dtype))
+
+
 def recognise_docs(nlp: Language, requests: Iterable[tuple[Doc, Iterable[tuple[int, int]]]]) -> None:
     """The recogniser's names around each document's ``names``, into ``doc.spans[NER_KEY]``,
     in one pass over all the windows: a batch of documents costs less than each alone.
