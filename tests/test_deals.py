@@ -29,6 +29,11 @@ BASICS = [
      {"company": "Quarrel", "round": "series_a", "amount": 23e6}),
     ("Crusoe secured a $750 million credit facility from Brookfield.",
      {"company": "Crusoe", "deal_type": "debt", "amount": 750e6, "investors": ["Brookfield"]}),
+    # "a round" is the article, not round A; "A round" in capitals is.
+    ("Voxly raised $15 million in a round led by Greyhaven.",
+     {"company": "Voxly", "round": None, "lead_investors": ["Greyhaven"]}),
+    ("Voxly raised a $15 million A round led by Greyhaven.",
+     {"company": "Voxly", "round": "series_a"}),
 ]
 
 ACROSS_SENTENCES = [
@@ -320,6 +325,15 @@ JOURNALIST_PROSE = [
      {"company": "Orbel", "target": "Quorline", "status": "announced"}),
     ("Tessaly announced on Friday that Brandt Motors was selected to purchase Kestrel Trucks for $90 million.",
      {"company": "Brandt Motors", "deal_type": "acquisition"}),
+    # The buyer said so, on a day, that it will buy or is buying; "is buying" is no passive.
+    ("Orbel said on Tuesday that it had agreed to acquire Quantiq for $1.9 billion.",
+     {"company": "Orbel", "target": "Quantiq", "deal_type": "acquisition", "status": "announced"}),
+    ("Chipmaker Orbel said Tuesday it will acquire Quantiq, a maker of networking chips, for $1.9 billion in cash.",
+     {"company": "Orbel", "target": "Quantiq", "amount": 1.9e9, "status": "announced"}),
+    ("Orbel announced it is buying Quantiq for $1.9 billion.",
+     {"company": "Orbel", "target": "Quantiq", "status": "announced"}),
+    ("Quantiq is being acquired by Orbel for $1.9 billion.",
+     {"company": "Orbel", "target": "Quantiq", "status": "announced"}),
     # A takeover told from the seller's side, or by its price; a backer describing the target is no investor.
     ("Quantiq agreed to sell itself to Orbel for $8 billion.",
      {"company": "Orbel", "target": "Quantiq", "deal_type": "acquisition", "status": "announced"}),

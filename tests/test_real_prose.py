@@ -53,6 +53,10 @@ COMPANIES = [
     ("New Horizon Lending Corporation filed for bankruptcy.", ("New Horizon Lending Corporation", "New Horizon Lending")),
     # After a describing noun the whole capitalised run is the name, small words and all.
     ("Scheduling app When I Work raised $20 million.", ("When I Work", "When I Work")),
+    # A describing noun that opens the sentence is no part of the name after it.
+    ("Chipmaker Orbel said Tuesday it will acquire Quantiq for $1.9 billion.", ("Orbel", "Orbel")),
+    ("Startup Voxly raised $5 million from Harbor Peak.", ("Voxly", "Voxly")),
+    ("Developer Studios Inc raised $5 million.", ("Developer Studios Inc", "Developer Studios")),
     # A brand written with a dot is a company, never a person, even before "said".
     ("Freight marketplace Cargo.Lane said it would open an office in Lagos.", ("Cargo.Lane", "Cargo.Lane")),
     # A listing written after the name is the company's, and no part of its name.

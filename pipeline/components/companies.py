@@ -27,12 +27,17 @@ from pipeline.parsing import names as names_parsing
 
 JOINERS_TIGHT = frozenset({"-", ":", ".", "'", "’", "/"})  # only inside a word: D-Wave, Run:ai, Quarry/AI
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
-# Words that may stand between a name and its verb: "X has quietly raised", "X said it raised".
+# Words that may stand between a name and its verb: "X has quietly raised", "X said it raised",
+# "X said on Tuesday that it had agreed to buy" (with the cues' weekdays; see CompanyFinder.setup).
 VERB_GAP = frozenset(
     "has have had just also recently quietly reportedly is was were are will has now officially "
     "finally said says it today yesterday formally initially first successfully previously already earlier "
-    "be been being".split()
+    "be been being on".split()
 )
+# "that" joins the gap only after a verb of saying: "X said on Tuesday that it had agreed",
+# not "the trademark for iPhone, and moreover, that it sells devices".
+SAYING = frozenset("said says announced announces confirmed".split())
+VERB_GAP_REACH = 6
 DASHES = frozenset({"-", "—", "–", "--"})
 DATELINE_REACH = 14  # tokens from a dateline's first word to its dash
 ITEM_DASHES = DASHES | {":", "→", "->"}
@@ -93,6 +98,7 @@ class CompanyFinder(KnowledgeComponent):
              "acquired by", "bought by", "purchased by", "taken over by", "acquisition by", "takeover by",
              "sold to", "sell itself to", "sold itself to", *cues.get("acquisition_verbs", ())],
         )
+        self.verb_gap = VERB_GAP | frozenset(cues.get("weekdays", ()))
         self.company_nouns = Phrases(nlp, cues.get("company_nouns", ()))
         self.round_nouns = Phrases(nlp, cues.get("equity_nouns", ()))
         self.debt_nouns = Phrases(nlp, cues.get("debt_nouns", ()))
@@ -111,6 +117,7 @@ class CompanyFinder(KnowledgeComponent):
         self.inline_titles = frozenset(cues.get("inline_titles", ()))
         self.title_words = frozenset(cues.get("title_words", ()))
         self.nationalities = frozenset(cues.get("nationality_words", ()))
+        self.opening_descriptors = frozenset(cues.get("opening_descriptors", ()))
         self.person_titles = frozenset(cues.get("person_titles", ()))
         self.person_after = frozenset(cues.get("person_after", ()))
         self.generic = frozenset(cues.get("generic_modifiers", ()))
@@ -237,6 +244,11 @@ class CompanyFinder(KnowledgeComponent):
                                or doc[start].lower_ in self.not_names
                                and start + 1 < end and doc[start + 1].text not in self.org_suffixes):
             start += 1
+        # "Chipmaker Orbel will acquire": a describing noun opening the sentence
+        if end - start >= 2 and doc[start].is_sent_start and doc[start].lower_ in self.opening_descriptors \
+                and doc[start + 1].text not in self.org_suffixes and not self._glued(doc, start, end) \
+                and not self._legally_named(doc, start, end):
+            start += 1
         # "the Ridewell IPO", "an A-round": a word for a listing, a round or a measure
         # written after the name is no part of it.
         while end - start > 1 and doc[end - 1].lower_ in self.name_tails:
@@ -344,7 +356,7 @@ class CompanyFinder(KnowledgeComponent):
             return False
         # Startups are named like people too ("Sable Forge raised ...").
         k = end
-        while k < len(doc) and doc[k].lower_ in VERB_GAP:
+        while k < len(doc) and doc[k].lower_ in self.verb_gap:
             k += 1
         lower = doc_view(doc).lower
         if k < len(doc) and lower[k] in self.company_acts:
@@ -407,7 +419,10 @@ class CompanyFinder(KnowledgeComponent):
             if k < len(doc) and lower[k] == ")":
                 i = k + 1
         steps = 0
-        while i < len(doc) and lower[i] in VERB_GAP and steps < 4:
+        said = False
+        while i < len(doc) and steps < VERB_GAP_REACH and (
+                lower[i] in self.verb_gap or lower[i] == "that" and said):
+            said = said or lower[i] in SAYING
             i += 1
             steps += 1
         return bool(self.deal_verbs.starting_at(lower, i))

@@ -567,7 +567,10 @@ class DealFinder(KnowledgeComponent):
             noun = self.acq_nouns.find(lower, sent.start, sent.end)
             if verb:
                 v0, v1 = verb[0]
-                passive = v1 < sent.end and lower[v1] == "by" or (v0 > 0 and lower[v0 - 1] in ("be", "been", "being", "was", "were", "is"))
+                # "is acquired" is passive, "is acquiring" is not
+                passive = v1 < sent.end and lower[v1] == "by" or (
+                    v0 > 0 and lower[v0 - 1] in ("be", "been", "being", "was", "were", "is")
+                    and not lower[v0].endswith("ing"))
                 before = [e for e in orgs if e.end <= v0]
                 after = [e for e in orgs if e.start >= v1]
                 if passive:
