@@ -402,6 +402,10 @@ JOURNALIST_PROSE = [
     # A pre-IPO round is a private round.
     ("Daeho Semiconductor raised 90 billion won in a pre-IPO round led by Hanul Ventures.",
      {"company": "Daeho Semiconductor", "deal_type": "equity_round"}),
+    # Money put into a field through named partners is the investor's deal, with no target.
+    ("Orbel's investments exceeding $20 billion into photonics manufacturing with partners like Quantiq and "
+     "Lumora are advancing optical links.",
+     {"company": "Orbel", "deal_type": "investment", "target": None, "amount": 20e9, "amount_qualifier": "over"}),
     # A market size beside a round is no part of it.
     ("Callvox, which sells into the $300 billion global contact center market, raised $25 million from Ardent Capital.",
      {"company": "Callvox", "amount": 25e6, "investors": ["Ardent Capital"]}),
@@ -437,6 +441,9 @@ JOURNALIST_NOT_DEALS = [
     "Funds in the United States raised about $61 billion in the first nine months of the year.",
     "Lodestar Compute, the cloud provider that went public in March at $16 a share, reported higher revenue.",
     "Revenue raised $5 million last quarter.",
+    # Spending on sites and projects, with no company it goes to, is no deal.
+    "Orbel will invest $80 billion in data centers this year.",
+    "Orbel's investments of $3 billion in new factories will create 2,000 jobs.",
 ]
 
 

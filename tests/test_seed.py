@@ -20,3 +20,8 @@ def test_seed_article(nlp):
     money = {m["value"] for m in tables.rows["mentions"] if m["label"] == "MONEY"}
     assert 1e9 in money and not any(m["text"].startswith("1 billion transactions") for m in tables.rows["mentions"]
                                     if m["label"] == "MONEY")
+    # issue 19: a sector investment made through named partners is a deal; a headline's
+    # "Megafunding" is no part of a company's name
+    assert ("Nvidia", 20e9) in deals
+    companies = {c["company"] for c in tables.rows["companies"]}
+    assert not any(name.endswith("Megafunding") for name in companies)

@@ -118,6 +118,7 @@ class DealFinder(KnowledgeComponent):
         self.stake_nouns = P("investment_nouns")
         self.breakdown = P("breakdown_cues")
         self.reported_speech = frozenset(c.get("reported_speech", ()))
+        self.partner_cues = P("partner_cues")
         self.valuation_words = frozenset(c.get("valuation_words", ()))
         self.deal_value_nouns = frozenset(c.get("deal_value_nouns", ()))
         self.past_valuation = P("past_valuation_cues")
@@ -397,7 +398,7 @@ class DealFinder(KnowledgeComponent):
         if kind == "acquisition" and target is None and (amount is None or not self._names_a_takeover(doc, lower, sent)):
             return None  # "committed to buy $600m of servers" buys goods, not a company
         if kind == "investment":
-            if target is None:
+            if target is None and not self._through_partners(sent, trigger_at):
                 return None  # money put into projects or sites is spending, not a deal
             investors = [company, *[i for i in investors if i != company]]
         if kind == "acquisition":
@@ -652,6 +653,14 @@ class DealFinder(KnowledgeComponent):
             company_name = self._subject_before(sents, si, {*investors, *backers})
             return company_name, None
         return self._name(company), None
+
+    def _through_partners(self, sent: Span, trigger_at: int) -> bool:
+        """"investments of $20 billion into photonics with partners like X": the money goes
+        to companies, named after a partner cue, though none after "in" or "into"."""
+        lower = doc_view(sent.doc).lower
+        return any(e.label_ == "ORG" and e.start >= cue_end
+                   for cue_start, cue_end in self.partner_cues.find(lower, trigger_at, sent.end)
+                   for e in self._ents(sent))
 
     @staticmethod
     def _invested_in(doc: Doc, lower: list[str], trigger_at: int, ent: Span) -> bool:
