@@ -334,6 +334,11 @@ JOURNALIST_PROSE = [
      {"company": "Orbel", "target": "Quantiq", "status": "announced"}),
     ("Quantiq is being acquired by Orbel for $1.9 billion.",
      {"company": "Orbel", "target": "Quantiq", "status": "announced"}),
+    # The headline deal of a funding story, its company described in an appositive.
+    ("Voxly, a startup developing AI tools for call centers, today announced that it raised $25 million "
+     "in a series B round led by Greyhaven Partners.",
+     {"company": "Voxly", "round": "series_b", "amount": 25e6, "lead_investors": ["Greyhaven Partners"]}),
+    ("Voxly has raked in $25 million from Greyhaven Partners.", {"company": "Voxly", "amount": 25e6}),
     # A takeover told from the seller's side, or by its price; a backer describing the target is no investor.
     ("Quantiq agreed to sell itself to Orbel for $8 billion.",
      {"company": "Orbel", "target": "Quantiq", "deal_type": "acquisition", "status": "announced"}),

@@ -57,6 +57,10 @@ COMPANIES = [
     ("Chipmaker Orbel said Tuesday it will acquire Quantiq for $1.9 billion.", ("Orbel", "Orbel")),
     ("Startup Voxly raised $5 million from Harbor Peak.", ("Voxly", "Voxly")),
     ("Developer Studios Inc raised $5 million.", ("Developer Studios Inc", "Developer Studios")),
+    # A brand ending in -ly is no sentence adverb when an appositive describes it.
+    ("Voxly, a startup developing AI tools for call centers, today announced that it raised $25 million.",
+     ("Voxly", "Voxly")),
+    ("Voxly, which offers a platform for automating customer support, has secured $25 million.", ("Voxly", "Voxly")),
     # A brand written with a dot is a company, never a person, even before "said".
     ("Freight marketplace Cargo.Lane said it would open an office in Lagos.", ("Cargo.Lane", "Cargo.Lane")),
     # A listing written after the name is the company's, and no part of its name.
@@ -121,6 +125,9 @@ def test_airlines_and_names_with_their_legal_form(nlp, text, expected):
 
 
 NOT_COMPANIES = [
+    # Sentence adverbs are no names, whatever follows them.
+    ("Consequently, the company raised $5 million from Harbor Peak.", "Consequently"),
+    ("Interestingly, a startup raised $5 million from Harbor Peak.", "Interestingly"),
     # A headline's word for a round is no part of the name before it.
     ("Quorline, Tessaly and Voxly Megafunding\n\nVoxly raised $5 million in seed funding.", "Megafunding"),
     ("Tim Cook said the company would open more stores.", "Tim Cook"),

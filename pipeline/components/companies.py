@@ -38,6 +38,8 @@ VERB_GAP = frozenset(
 # not "the trademark for iPhone, and moreover, that it sells devices".
 SAYING = frozenset("said says announced announces confirmed".split())
 VERB_GAP_REACH = 6
+# Words opening an appositive that describes the word before the comma: "Voxly, a startup ..."
+DESCRIBED_BY = frozenset({"a", "an", "which", "who", "whose"})
 DASHES = frozenset({"-", "—", "–", "--"})
 DATELINE_REACH = 14  # tokens from a dateline's first word to its dash
 ITEM_DASHES = DASHES | {":", "→", "->"}
@@ -392,6 +394,19 @@ class CompanyFinder(KnowledgeComponent):
             return True
         return False
 
+    def _sentence_adverb(self, lower: list[str], start: int) -> bool:
+        """"Meanwhile," "Separately," "Interestingly,": an adverb opening the sentence.
+        Brands end in -ly too: "Voxly, a startup for call centers, raised" is a name."""
+        word = lower[start]
+        if word in self.generic or not word.endswith("ly"):
+            return word in self.generic
+        # "Interestingly": an adverb made from an English word
+        base = word[:-2]
+        if word in self.common or base in self.common or word.endswith("ally") and base[:-2] in self.common:
+            return True
+        # "Consequently, the company ...": "the" follows adverbs too often to tell
+        return not (start + 2 < len(lower) and lower[start + 2] in DESCRIBED_BY)
+
     # -- evidence ------------------------------------------------------
     def _verb_after(self, doc: Doc, lower: list[str], end: int, names: dict[int, int] | None = None) -> bool:
         i = end
@@ -707,7 +722,7 @@ class CompanyFinder(KnowledgeComponent):
             # "Meanwhile, ..." / "Simultaneously, ...": an opener, not a name.
             if end - start == 1 and doc[start].is_sent_start and end < len(doc) and lower[end] == "," \
                     and doc[start].text not in self.org_suffixes and not self._suffixed(doc, start, end):
-                if doc[start].text.lower().endswith("ly") or doc[start].lower_ in self.generic:
+                if self._sentence_adverb(lower, start):
                     continue
             candidates.append((start, end))
 
