@@ -339,6 +339,11 @@ JOURNALIST_PROSE = [
      "in a series B round led by Greyhaven Partners.",
      {"company": "Voxly", "round": "series_b", "amount": 25e6, "lead_investors": ["Greyhaven Partners"]}),
     ("Voxly has raked in $25 million from Greyhaven Partners.", {"company": "Voxly", "amount": 25e6}),
+    # A raise inside a relative clause is the deal of the name the clause hangs on.
+    ("Sentrix competes with Featurespace and Kountly, which raised $50 million last year.",
+     {"company": "Kountly", "amount": 50e6}),
+    ("Sentrix, which was founded in 2019, raised $40 million from Greyhaven Partners.",
+     {"company": "Sentrix", "amount": 40e6, "investors": ["Greyhaven Partners"]}),
     # A takeover told from the seller's side, or by its price; a backer describing the target is no investor.
     ("Quantiq agreed to sell itself to Orbel for $8 billion.",
      {"company": "Orbel", "target": "Quantiq", "deal_type": "acquisition", "status": "announced"}),

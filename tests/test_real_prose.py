@@ -61,6 +61,9 @@ COMPANIES = [
     ("Voxly, a startup developing AI tools for call centers, today announced that it raised $25 million.",
      ("Voxly", "Voxly")),
     ("Voxly, which offers a platform for automating customer support, has secured $25 million.", ("Voxly", "Voxly")),
+    # A rival named beside the company, and the name a relative clause's deal verb hangs on.
+    ("Sentrix competes with Featurespace and Kountly, which raised $50 million last year.",
+     ("Featurespace", "Featurespace")),
     # A brand written with a dot is a company, never a person, even before "said".
     ("Freight marketplace Cargo.Lane said it would open an office in Lagos.", ("Cargo.Lane", "Cargo.Lane")),
     # A listing written after the name is the company's, and no part of its name.

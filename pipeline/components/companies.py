@@ -93,7 +93,7 @@ class CompanyFinder(KnowledgeComponent):
              "funding from", "financing from", "investment from", "backing from", "support from", "capital from",
              "in talks with", "in discussions with", "talks with", "discussions with",
              "led by", "co-led by", "from investors", "investors such as", "firms such as", "partnered with",
-             "partnership with", "spun out of", "spinout of", "spun off from", "rival", "rivals", "competitor",
+             "partnership with", "competes with", "compete with", "competing with", "spun out of", "spinout of", "spun off from", "rival", "rivals", "competitor",
              "startups like", "startups such as", "companies like", "companies such as", "firms like",
              "firms such as", "players like", "players such as", "labs like", "labs such as", "rivals like",
              "rivals such as", "competitors like", "competitors such as", "chipmakers like", "chipmakers such as",
@@ -419,6 +419,9 @@ class CompanyFinder(KnowledgeComponent):
             if k not in names and not crowd:
                 break
             i = names[k] if k in names else k + crowd
+        # "X, which raised": a relative clause's verb is the name's own
+        if i + 1 < len(doc) and lower[i] == "," and lower[i + 1] in ("which", "who") and self._verb_at(lower, i + 2):
+            return True
         # skip an appositive: "X, a Berlin-based startup, raised"
         if i < len(doc) and lower[i] == ",":
             k = i + 1
@@ -433,9 +436,13 @@ class CompanyFinder(KnowledgeComponent):
                 k += 1
             if k < len(doc) and lower[k] == ")":
                 i = k + 1
+        return self._verb_at(lower, i)
+
+    def _verb_at(self, lower: list[str], i: int) -> bool:
+        """A deal verb at ``i``, past the words that may stand before it ("has quietly raised")."""
         steps = 0
         said = False
-        while i < len(doc) and steps < VERB_GAP_REACH and (
+        while i < len(lower) and steps < VERB_GAP_REACH and (
                 lower[i] in self.verb_gap or lower[i] == "that" and said):
             said = said or lower[i] in SAYING
             i += 1

@@ -637,8 +637,11 @@ class DealFinder(KnowledgeComponent):
         round_in = [e for e in candidates if e.start > trigger_at and e.start >= 2 and lower[e.start - 1] == "in"
                     and (self.triggers["equity_round"].ending_at(lower, e.start - 1)
                          or lower[e.start - 3] == "series" and len(lower[e.start - 2]) <= 2)]
+        relative = self._relative_subject(lower, before, trigger_at)
         if round_in and self.lead_after.find(lower, sent.start, round_in[0].start):
             company = round_in[0]
+        elif relative is not None:
+            company = relative
         elif before:
             company = before[0]
         else:
@@ -653,6 +656,18 @@ class DealFinder(KnowledgeComponent):
             company_name = self._subject_before(sents, si, {*investors, *backers})
             return company_name, None
         return self._name(company), None
+
+    @staticmethod
+    def _relative_subject(lower: list[str], before: list[Span], trigger_at: int) -> Span | None:
+        """"competes with Featurespace and Sift, which raised $50 million": a trigger inside a
+        relative clause is the deal of the name the clause hangs on, not of the sentence's subject.
+        A comma after the pronoun closes the clause first ("X, which was founded in 2019, raised")."""
+        for ent in reversed(before):
+            k = ent.end + 1
+            if k < trigger_at and lower[ent.end] == "," and lower[k] in RELATIVE_PRONOUNS \
+                    and "," not in lower[k:trigger_at]:
+                return ent
+        return None
 
     def _through_partners(self, sent: Span, trigger_at: int) -> bool:
         """"investments of $20 billion into photonics with partners like X": the money goes
