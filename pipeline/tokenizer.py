@@ -17,7 +17,8 @@ from spacy.symbols import ORTH
 from spacy.util import compile_suffix_regex
 
 # Abbreviations that end in a period but never end a sentence in this genre.
-SPECIAL_CASES = ["No.", "Nos.", "approx.", "est.", "vs.", "Jr.", "Sr.", "St."]
+# "A/S" is a Danish and Norwegian legal form, one word like "GmbH" (cues.json's legal_suffixes).
+SPECIAL_CASES = ["No.", "Nos.", "approx.", "est.", "vs.", "Jr.", "Sr.", "St.", "A/S"]
 
 
 # A full stop after a number with an upper-case unit or part suffix.
@@ -45,3 +46,5 @@ def customize_tokenizer(nlp: Language) -> None:
     tokenizer.token_match = re.compile(LONG_RUN).match
     for case in SPECIAL_CASES:
         tokenizer.add_special_case(case, [{ORTH: case}])
+    # ... and ends a sentence with its full stop split off: "sold to Salling Group A/S."
+    tokenizer.add_special_case("A/S.", [{ORTH: "A/S"}, {ORTH: "."}])

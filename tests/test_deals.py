@@ -344,6 +344,13 @@ JOURNALIST_PROSE = [
      {"company": "Kountly", "amount": 50e6}),
     ("Sentrix, which was founded in 2019, raised $40 million from Greyhaven Partners.",
      {"company": "Sentrix", "amount": 40e6, "investors": ["Greyhaven Partners"]}),
+    # "according to" after a name says where the news came from, not that the name is a person's;
+    # a led investment stays the investor's (as the corpus's gold has it).
+    ("Harbor Peak is leading a $26 million investment in Skyloft, according to people familiar with the matter.",
+     {"company": "Harbor Peak", "deal_type": "investment", "target": "Skyloft"}),
+    # An unknown buyer named only after "to" in a sale of a third company.
+    ("Tessaly sold Quorline to Orbel for $300 million.",
+     {"company": "Orbel", "target": "Quorline", "deal_type": "acquisition"}),
     # A takeover told from the seller's side, or by its price; a backer describing the target is no investor.
     ("Quantiq agreed to sell itself to Orbel for $8 billion.",
      {"company": "Orbel", "target": "Quantiq", "deal_type": "acquisition", "status": "announced"}),
@@ -483,20 +490,3 @@ DIGESTS = [
 def test_digest_items_are_deals_of_their_own(nlp, text, expected):
     deals = nlp(text)._.deals
     assert [(d["company"], d["amount"], d["investors"]) for d in deals] == expected
-
-
-# Known gaps, kept visible: a fixed one fails the suite so it moves up into the tables above.
-JOURNALIST_GAPS = [
-    # An unknown buyer named only after "to" in a sale of a third company.
-    ("Tessaly sold Quorline to Orbel for $300 million.",
-     {"company": "Orbel", "target": "Quorline", "deal_type": "acquisition"}),
-    # A leader of an "investment" in a startup leads its round.
-    ("Harbor Peak is leading a $26 million investment in Skyloft, according to people familiar with the matter.",
-     {"company": "Skyloft", "lead_investors": ["Harbor Peak"]}),
-]
-
-
-@pytest.mark.parametrize("text,expected", JOURNALIST_GAPS, ids=[c[0][:40] for c in JOURNALIST_GAPS])
-@pytest.mark.xfail(strict=True, reason="unknown names after 'to' in a sale; a led 'investment' read as a round")
-def test_known_gaps_in_journalist_prose(nlp, text, expected):
-    check(single_deal(nlp, text), expected)

@@ -64,6 +64,8 @@ COMPANIES = [
     # A rival named beside the company, and the name a relative clause's deal verb hangs on.
     ("Sentrix competes with Featurespace and Kountly, which raised $50 million last year.",
      ("Featurespace", "Featurespace")),
+    # The buyer a sale names after "to", with a Nordic legal form kept out of the canonical name.
+    ("Tessaly agreed to sell its Polish stores to Hallberg Group A/S.", ("Hallberg Group A/S", "Hallberg Group")),
     # A brand written with a dot is a company, never a person, even before "said".
     ("Freight marketplace Cargo.Lane said it would open an office in Lagos.", ("Cargo.Lane", "Cargo.Lane")),
     # A listing written after the name is the company's, and no part of its name.

@@ -45,7 +45,8 @@ DATELINE_REACH = 14  # tokens from a dateline's first word to its dash
 ITEM_DASHES = DASHES | {":", "→", "->"}
 ITEM_REACH = 6  # tokens after an item's dash that may hold its amount or deal verb
 DOMAIN_LIKE = re.compile(r"[a-z][a-z0-9-]{1,30}\.(?:[a-z]{2,6})")
-POSSESSION_REACH = 6  # tokens after "X's" that may name its deal or chip: "X's “Merle” inference accelerator"
+POSSESSION_REACH = 6
+SALE_REACH = 6  # tokens from "sold" to the "to" before its buyer: "sold its chip unit to X"  # tokens after "X's" that may name its deal or chip: "X's “Merle” inference accelerator"
 # A name that opens with digits glued to a capitalised word, in one token: "4Lumen",
 # "1Password", "23andMe". Units glued to numbers ("400Gbps") are told apart by the
 # spec units' own forms.
@@ -106,6 +107,7 @@ class CompanyFinder(KnowledgeComponent):
         self.debt_nouns = Phrases(nlp, cues.get("debt_nouns", ()))
         self.stake_nouns = Phrases(nlp, cues.get("investment_nouns", ()))
         self.invest_words = frozenset(w for w in cues.get("investment_verbs", ()) if " " not in w)
+        self.sale_words = frozenset(w for w in cues.get("sale_verbs", ()) if " " not in w)
         self.pay_words = frozenset(w for w in cues.get("pay_verbs", ()) if " " not in w)
         # "closed" also ends a trading day: "Shares closed at $203"
         self.raise_words = frozenset(w for w in (*cues.get("raise_verbs", ()), *cues.get("equity_verbs", ()))
@@ -388,8 +390,9 @@ class CompanyFinder(KnowledgeComponent):
         after = [t.lower_ for t in doc[end : end + 4] if not t.is_punct]
         if end - start >= 2 and after[:1] and after[0] in self.person_after:
             return True
+        # "Dana Reyes, CEO of ...", but not "... in Skyloft, according to people familiar"
         if end < len(doc) and doc[end].text == "," and after[:2] and (
-            after[0] in self.person_titles or after[0] in ("its", "the", "a") and len(after) > 1 and after[1] in self.person_titles
+            after[0] in self.person_titles and after[0] != "according" or after[0] in ("its", "the", "a") and len(after) > 1 and after[1] in self.person_titles
         ):
             return True
         return False
@@ -460,7 +463,12 @@ class CompanyFinder(KnowledgeComponent):
         return bool(self.before_cues.ending_at(lower, start)) or (
             start >= 2 and lower[start - 1] in ("the", "a", "an") and bool(self.before_cues.ending_at(lower, start - 1))
         ) or self._round_in(doc, lower, start) or self._funded_from(doc, lower, start) or self._role_before(lower, start) \
-            or self._paid_for(doc, lower, start) or self._employer(lower, start)
+            or self._paid_for(doc, lower, start) or self._employer(lower, start) or self._sold_to(lower, start)
+
+    def _sold_to(self, lower: list[str], start: int) -> bool:
+        """"Tessaly sold Quorline to Orbel": the buyer a sale names after "to"."""
+        return start >= 2 and lower[start - 1] == "to" and any(
+            lower[k] in self.sale_words for k in range(max(0, start - 1 - SALE_REACH), start - 1))
 
     def _employer(self, lower: list[str], start: int) -> bool:
         """"a senior market analyst at IG Markets", "chairman of Genentech": the
