@@ -60,6 +60,12 @@ ACROSS_SENTENCES = [
 
 # How news names a deal's investors: (text, fields the single deal must have).
 INVESTORS = [
+    # The next sentence names the backers "in the round", or says where the money "came from".
+    ("Quorvane has raised $18 million in seed funding. Investors in the round include Accel, Tiger Global, "
+     "Kestrel Partners and others.",
+     {"investors": ["Accel", "Tiger Global", "Kestrel Partners"]}),
+    ("Quorvane has raised $18 million in seed funding. The funding came from Accel and Sequoia Capital, the company said.",
+     {"investors": ["Accel", "Sequoia Capital"]}),
     # "X's venture arm, Y": the arm invests, not its parent.
     ("Corvid Labs raised $60 million in a Series B led by Quorra's venture arm, Quorra Ventures, with "
      "participation from Halvern's growth fund, Halvern Capital, and Ridgeback Partners.",
