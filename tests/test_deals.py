@@ -357,6 +357,13 @@ JOURNALIST_PROSE = [
     # An unknown buyer named only after "to" in a sale of a third company.
     ("Tessaly sold Quorline to Orbel for $300 million.",
      {"company": "Orbel", "target": "Quorline", "deal_type": "acquisition"}),
+    # The exchange a company lists on is no party to its IPO.
+    ("Strandline's shares jumped 40% in their Nasdaq debut on Thursday, after the company raised $1.2 billion in its IPO.",
+     {"company": "Strandline", "deal_type": "ipo", "amount": 1.2e9}),
+    # A takeover announced in the same sentence as the buyer's results.
+    ("Orbel reported fourth-quarter revenue of $4.2 billion and said it had agreed to acquire Quantiq, a small "
+     "analytics startup, for $90 million.",
+     {"company": "Orbel", "target": "Quantiq", "amount": 90e6, "status": "announced"}),
     # A takeover told from the seller's side, or by its price; a backer describing the target is no investor.
     ("Quantiq agreed to sell itself to Orbel for $8 billion.",
      {"company": "Orbel", "target": "Quantiq", "deal_type": "acquisition", "status": "announced"}),

@@ -66,6 +66,9 @@ COMPANIES = [
      ("Featurespace", "Featurespace")),
     # The buyer a sale names after "to", with a Nordic legal form kept out of the canonical name.
     ("Tessaly agreed to sell its Polish stores to Hallberg Group A/S.", ("Hallberg Group A/S", "Hallberg Group")),
+    # Only a company reports results or has shares.
+    ("Quantiq posted a quarterly net loss of $3 million.", ("Quantiq", "Quantiq")),
+    ("Strandline's shares jumped 40% on Thursday.", ("Strandline", "Strandline")),
     # A brand written with a dot is a company, never a person, even before "said".
     ("Freight marketplace Cargo.Lane said it would open an office in Lagos.", ("Cargo.Lane", "Cargo.Lane")),
     # A listing written after the name is the company's, and no part of its name.
@@ -130,6 +133,7 @@ def test_airlines_and_names_with_their_legal_form(nlp, text, expected):
 
 
 NOT_COMPANIES = [
+    ("Analysts reported revenue growth of 4% across the sector.", "Analysts"),
     # Sentence adverbs are no names, whatever follows them.
     ("Consequently, the company raised $5 million from Harbor Peak.", "Consequently"),
     ("Interestingly, a startup raised $5 million from Harbor Peak.", "Interestingly"),

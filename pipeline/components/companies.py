@@ -38,6 +38,7 @@ VERB_GAP = frozenset(
 # not "the trademark for iPhone, and moreover, that it sells devices".
 SAYING = frozenset("said says announced announces confirmed".split())
 VERB_GAP_REACH = 6
+RESULT_REACH = 4  # tokens from a report verb to its result noun: "posted a quarterly net loss"
 # Words opening an appositive that describes the word before the comma: "Voxly, a startup ..."
 DESCRIBED_BY = frozenset({"a", "an", "which", "who", "whose"})
 DASHES = frozenset({"-", "—", "–", "--"})
@@ -102,6 +103,8 @@ class CompanyFinder(KnowledgeComponent):
              "sold to", "sell itself to", "sold itself to", *cues.get("acquisition_verbs", ())],
         )
         self.verb_gap = VERB_GAP | frozenset(cues.get("weekdays", ()))
+        self.report_verbs = frozenset(cues.get("report_verbs", ()))
+        self.result_nouns = frozenset(cues.get("result_nouns", ()))
         self.company_nouns = Phrases(nlp, cues.get("company_nouns", ()))
         self.round_nouns = Phrases(nlp, cues.get("equity_nouns", ()))
         self.debt_nouns = Phrases(nlp, cues.get("debt_nouns", ()))
@@ -452,6 +455,18 @@ class CompanyFinder(KnowledgeComponent):
             steps += 1
         return bool(self.deal_verbs.starting_at(lower, i))
 
+    def _reports_results(self, doc: Doc, lower: list[str], start: int, end: int) -> bool:
+        """"Orbel reported fourth-quarter revenue of $4.2 billion": a name, not everyday
+        words ("Analysts reported ..."), that reports a company's results."""
+        if all(w in self.common or w in self.generic or w.endswith("s") and w[:-1] in self.common
+               for w in lower[start:end]):
+            return False
+        i = end
+        while i < len(lower) and lower[i] in self.verb_gap:
+            i += 1
+        return i < len(lower) and lower[i] in self.report_verbs and any(
+            lower[k] in self.result_nouns for k in range(i + 1, min(len(lower), i + 1 + RESULT_REACH)))
+
     def _cue_before(self, doc: Doc, lower: list[str], start: int) -> bool:
         # "a stake in Bremen-based Wattwerk AI": the cue stands before the place modifier.
         if start >= 3 and lower[start - 1] == "based" and lower[start - 2] == "-" and not doc[start - 3].whitespace_:
@@ -636,7 +651,9 @@ class CompanyFinder(KnowledgeComponent):
             window = doc[end + 1 : end + POSSESSION_REACH]
             return any(t.ent_type_ == "MONEY" or t.lower_ in ("series", "seed", "acquisition", "purchase", "ipo",
                                                               "round", "funding", "raise", "stake", "chip", "chips",
-                                                              "accelerator", "processor", "gpu", "investment")
+                                                              "accelerator", "processor", "gpu", "investment",
+                                                              # "Strandline's shares jumped": only a company has these
+                                                              "shares", "stock", "valuation", "backers", "investors")
                        for t in window)
         return False
 
@@ -748,7 +765,7 @@ class CompanyFinder(KnowledgeComponent):
         for start, end in candidates:
             if end in titled or (self._suffixed(doc, start, end) or self._verb_after(doc, lower, end, names)
                     or self._appositive(doc, lower, start, end) or self._possessive_deal(doc, lower, end, start)
-                    or self._item_head(doc, lower, start, end)
+                    or self._item_head(doc, lower, start, end) or self._reports_results(doc, lower, start, end)
                     # "the Ridewell IPO": a listing written right after the name is the company's
                     or self.listing_nouns.starting_at(lower, end)):
                 found[(start, end)] = None

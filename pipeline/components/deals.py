@@ -20,6 +20,7 @@ from pipeline.components.phrases import Phrases
 from pipeline.parsing.rounds import SHORT_ROUND, find_round
 
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+LISTING_WORDS = frozenset({"debut", "debuts", "listing", "listings", "flotation"})
 # Sentences after a deal that may still describe it, and further ones that may
 # still name its backers ("Existing investors X and Y also participated.").
 FOLLOW_SENTENCES = 2
@@ -630,7 +631,8 @@ class DealFinder(KnowledgeComponent):
                                                       and e.end + 1 < len(doc)
                                                       and doc[e.end + 1].ent_type_ in ("ORG", "PERSON"))
                       and not self._described_by(doc, lower, e)
-                      and not (e.end < len(doc) and doc[e.end].ent_type_ in ("CHIP", "MODEL"))]
+                      and not (e.end < len(doc) and doc[e.end].ent_type_ in ("CHIP", "MODEL"))
+                      and not (kind == "ipo" and self._listing_venue(lower, e))]
         before = [e for e in candidates if e.start < trigger_at]
         # "Sequoia's growth fund led a $50 million round in Tallyo": the company a round is in
         # raises it, whoever the sentence opens with
@@ -656,6 +658,14 @@ class DealFinder(KnowledgeComponent):
             company_name = self._subject_before(sents, si, {*investors, *backers})
             return company_name, None
         return self._name(company), None
+
+    @staticmethod
+    def _listing_venue(lower: list[str], ent: Span) -> bool:
+        """"in their Nasdaq debut", "listed on the New York Stock Exchange": the exchange a
+        company lists on is no party to its IPO."""
+        before = lower[max(0, ent.start - 2):ent.start]
+        return (ent.end < len(lower) and lower[ent.end] in LISTING_WORDS) or before[-1:] == ["on"] \
+            or before == ["on", "the"]
 
     @staticmethod
     def _relative_subject(lower: list[str], before: list[Span], trigger_at: int) -> Span | None:
