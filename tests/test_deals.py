@@ -436,6 +436,9 @@ JOURNALIST_PROSE = [
     ("Orbel's investments exceeding $20 billion into photonics manufacturing with partners like Quantiq and "
      "Lumora are advancing optical links.",
      {"company": "Orbel", "deal_type": "investment", "target": None, "amount": 20e9, "amount_qualifier": "over"}),
+    # A market size in one clause, the round in the next, joined by "and".
+    ("Kelvra, a payments startup, is chasing a $300 billion market opportunity and raised $20 million from Accel.",
+     {"company": "Kelvra", "amount": 20e6, "investors": ["Accel"]}),
     # A market size beside a round is no part of it.
     ("Callvox, which sells into the $300 billion global contact center market, raised $25 million from Ardent Capital.",
      {"company": "Callvox", "amount": 25e6, "investors": ["Ardent Capital"]}),

@@ -175,6 +175,11 @@ class DealFinder(KnowledgeComponent):
             if lower[j] in (",", ";", "—", "–") or doc[j].ent_type_ == "MONEY":
                 clause_start = j + 1
                 break
+            # "is chasing a $300 billion market and raised $20 million": a verb joined by "and"
+            # opens a clause of its own
+            if j > ent.sent.start and lower[j - 1] in ("and", "but") and self.raise_verbs.starting_at(lower, j):
+                clause_start = j
+                break
         for back in range(clause_start, s + 1):
             if self.not_before.ending_at(lower, back):
                 return "other"
