@@ -364,6 +364,11 @@ JOURNALIST_PROSE = [
     ("Orbel reported fourth-quarter revenue of $4.2 billion and said it had agreed to acquire Quantiq, a small "
      "analytics startup, for $90 million.",
      {"company": "Orbel", "target": "Quantiq", "amount": 90e6, "status": "announced"}),
+    # The buyer of a passive takeover verb, and the rest of a company bought by its part owner.
+    ("Kelvra was snapped up by Orbel last year; terms were not disclosed.",
+     {"company": "Orbel", "target": "Kelvra", "deal_type": "acquisition", "amount": None}),
+    ("Orbel said it would buy the remaining 60% of Quantiq it does not already own for $400 million.",
+     {"company": "Orbel", "target": "Quantiq", "amount": 400e6, "status": "announced"}),
     # A takeover told from the seller's side, or by its price; a backer describing the target is no investor.
     ("Quantiq agreed to sell itself to Orbel for $8 billion.",
      {"company": "Orbel", "target": "Quantiq", "deal_type": "acquisition", "status": "announced"}),

@@ -100,7 +100,9 @@ class CompanyFinder(KnowledgeComponent):
              "firms such as", "players like", "players such as", "labs like", "labs such as", "rivals like",
              "rivals such as", "competitors like", "competitors such as", "chipmakers like", "chipmakers such as",
              "acquired by", "bought by", "purchased by", "taken over by", "acquisition by", "takeover by",
-             "sold to", "sell itself to", "sold itself to", *cues.get("acquisition_verbs", ())],
+             "sold to", "sell itself to", "sold itself to", *cues.get("acquisition_verbs", ()),
+             # "was snapped up by X": the buyer of any takeover verb in the passive
+             *(f"{verb} by" for verb in cues.get("acquisition_verbs", ()) if verb.split()[0].endswith("ed"))],
         )
         self.verb_gap = VERB_GAP | frozenset(cues.get("weekdays", ()))
         self.report_verbs = frozenset(cues.get("report_verbs", ()))
@@ -478,7 +480,18 @@ class CompanyFinder(KnowledgeComponent):
         return bool(self.before_cues.ending_at(lower, start)) or (
             start >= 2 and lower[start - 1] in ("the", "a", "an") and bool(self.before_cues.ending_at(lower, start - 1))
         ) or self._round_in(doc, lower, start) or self._funded_from(doc, lower, start) or self._role_before(lower, start) \
-            or self._paid_for(doc, lower, start) or self._employer(lower, start) or self._sold_to(lower, start)
+            or self._paid_for(doc, lower, start) or self._employer(lower, start) or self._sold_to(lower, start) \
+            or self._share_of(lower, start)
+
+    def _share_of(self, lower: list[str], start: int) -> bool:
+        """"to buy the remaining 60% of Quantiq", "took 10% of X": a share of a company
+        that a deal verb moves."""
+        if start < 3 or lower[start - 1] != "of" or lower[start - 2] not in ("%", "percent"):
+            return False
+        window = range(max(0, start - 2 - SALE_REACH), start - 2)
+        return any(self.before_cues.starting_at(lower, k) or lower[k] in self.invest_words or lower[k] in self.sale_words
+                   or lower[k] in ("take", "took", "takes", "taking", "own", "owns", "holds", "hold")
+                   for k in window)
 
     def _sold_to(self, lower: list[str], start: int) -> bool:
         """"Tessaly sold Quorline to Orbel": the buyer a sale names after "to"."""
