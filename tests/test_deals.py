@@ -218,6 +218,11 @@ def test_lenders_that_provided_a_loan(nlp):
 
 # A newsletter's terse items: name, what it does, then the deal without a verb.
 NEWSLETTER_ITEMS = [
+    # An item behind a bullet names its company before the colon or dash.
+    ("Deals of the day\n- Quorvane: $8M seed from Tiger Global and Kestrel Partners.",
+     {"company": "Quorvane", "round": "seed", "amount": 8e6, "investors": ["Tiger Global", "Kestrel Partners"]}),
+    ("Deals of the day\n• Tallyo — $3M pre-seed from Accel",
+     {"company": "Tallyo", "round": "pre_seed", "amount": 3e6}),
     # Shorthand: a round letter after the amount, "X lead", "@ $Y post".
     ("Brindle AI: $30M A, Benchmark lead.",
      {"company": "Brindle AI", "round": "series_a", "amount": 30e6, "lead_investors": ["Benchmark"]}),

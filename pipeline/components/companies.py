@@ -44,6 +44,7 @@ DESCRIBED_BY = frozenset({"a", "an", "which", "who", "whose"})
 DASHES = frozenset({"-", "—", "–", "--"})
 DATELINE_REACH = 14  # tokens from a dateline's first word to its dash
 ITEM_DASHES = DASHES | {":", "→", "->"}
+BULLETS = DASHES | {"•", "*", "·", "‣", "▪"}
 ITEM_REACH = 6  # tokens after an item's dash that may hold its amount or deal verb
 DOMAIN_LIKE = re.compile(r"[a-z][a-z0-9-]{1,30}\.(?:[a-z]{2,6})")
 POSSESSION_REACH = 6
@@ -638,8 +639,12 @@ class CompanyFinder(KnowledgeComponent):
         return bool(self.company_nouns.ending_at(lower, start))
 
     def _item_head(self, doc: Doc, lower: list[str], start: int, end: int) -> bool:
-        """A newsletter item: "Tessel8 (photonic interconnect) — $40M Series B led by ..."."""
-        if not doc[start].is_sent_start:
+        """A newsletter item: "Tessel8 (photonic interconnect) — $40M Series B led by ...",
+        also behind a bullet: "- Quorvane: $8M seed from ..."."""
+        # ("• DOHA — QIA agreed ...": a dateline in capitals behind a bullet is no item's name)
+        bulleted = start > 0 and doc[start - 1].is_sent_start and doc[start - 1].text in BULLETS \
+            and not doc[start:end].text.isupper()
+        if not (doc[start].is_sent_start or bulleted):
             return False
         i = end
         if i < len(doc) and lower[i] == "(":
