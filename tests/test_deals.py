@@ -374,6 +374,11 @@ JOURNALIST_PROSE = [
      {"company": "Orbel", "target": "Kelvra", "deal_type": "acquisition", "amount": None}),
     ("Orbel said it would buy the remaining 60% of Quantiq it does not already own for $400 million.",
      {"company": "Orbel", "target": "Quantiq", "amount": 400e6, "status": "announced"}),
+    # The round a leader leads belongs to the name before it; "gets" raises too.
+    ("Google's venture arm GV led Kelvra's $12 million Series A.",
+     {"company": "Kelvra", "round": "series_a", "lead_investors": ["GV"]}),
+    ("Kelvra gets $12 million from Accel to build payroll tools for gig workers.",
+     {"company": "Kelvra", "amount": 12e6, "investors": ["Accel"]}),
     # A takeover told from the seller's side, or by its price; a backer describing the target is no investor.
     ("Quantiq agreed to sell itself to Orbel for $8 billion.",
      {"company": "Orbel", "target": "Quantiq", "deal_type": "acquisition", "status": "announced"}),

@@ -645,8 +645,15 @@ class DealFinder(KnowledgeComponent):
                     and (self.triggers["equity_round"].ending_at(lower, e.start - 1)
                          or lower[e.start - 3] == "series" and len(lower[e.start - 2]) <= 2)]
         relative = self._relative_subject(lower, before, trigger_at)
+        # "GV led Kelvra's $12 million Series A": the round a leader leads is its owner's
+        owned = [e for e in candidates if e.end + 1 < len(doc) and lower[e.end] in POSSESSIVE
+                 and any(doc[k].ent_type_ == "MONEY" or self.triggers["equity_round"].starting_at(lower, k)
+                         for k in range(e.end + 1, min(sent.end, e.end + 4)))
+                 and self.lead_after.find(lower, sent.start, e.start)]
         if round_in and self.lead_after.find(lower, sent.start, round_in[0].start):
             company = round_in[0]
+        elif owned:
+            company = owned[0]
         elif relative is not None:
             company = relative
         elif before:
