@@ -47,8 +47,10 @@ ITEM_DASHES = DASHES | {":", "→", "->"}
 BULLETS = DASHES | {"•", "*", "·", "‣", "▪"}
 ITEM_REACH = 6  # tokens after an item's dash that may hold its amount or deal verb
 DOMAIN_LIKE = re.compile(r"[a-z][a-z0-9-]{1,30}\.(?:[a-z]{2,6})")
-POSSESSION_REACH = 6
-SALE_REACH = 6  # tokens from "sold" to the "to" before its buyer: "sold its chip unit to X"  # tokens after "X's" that may name its deal or chip: "X's “Merle” inference accelerator"
+POSSESSION_REACH = 6  # tokens after "X's" that may name its deal or chip: "X's “Merle” inference accelerator"
+SALE_REACH = 6  # tokens from "sold" to the "to" before its buyer: "sold its chip unit to X"
+# Verbs that move or hold a share of a company: "took 10% of X", "owns 40% of X"
+HOLDING_VERBS = frozenset("take took takes taking own owns hold holds".split())
 # A name that opens with digits glued to a capitalised word, in one token: "4Lumen",
 # "1Password", "23andMe". Units glued to numbers ("400Gbps") are told apart by the
 # spec units' own forms.
@@ -407,8 +409,10 @@ class CompanyFinder(KnowledgeComponent):
         """"Meanwhile," "Separately," "Interestingly,": an adverb opening the sentence.
         Brands end in -ly too: "Voxly, a startup for call centers, raised" is a name."""
         word = lower[start]
-        if word in self.generic or not word.endswith("ly"):
-            return word in self.generic
+        if word in self.generic:
+            return True
+        if not word.endswith("ly"):
+            return False
         # "Interestingly": an adverb made from an English word
         base = word[:-2]
         if word in self.common or base in self.common or word.endswith("ally") and base[:-2] in self.common:
@@ -449,6 +453,10 @@ class CompanyFinder(KnowledgeComponent):
 
     def _verb_at(self, lower: list[str], i: int) -> bool:
         """A deal verb at ``i``, past the words that may stand before it ("has quietly raised")."""
+        return bool(self.deal_verbs.starting_at(lower, self._past_verb_gap(lower, i)))
+
+    def _past_verb_gap(self, lower: list[str], i: int) -> int:
+        """The first index from ``i`` past the words that may stand between a name and its verb."""
         steps = 0
         said = False
         while i < len(lower) and steps < VERB_GAP_REACH and (
@@ -456,7 +464,7 @@ class CompanyFinder(KnowledgeComponent):
             said = said or lower[i] in SAYING
             i += 1
             steps += 1
-        return bool(self.deal_verbs.starting_at(lower, i))
+        return i
 
     def _reports_results(self, doc: Doc, lower: list[str], start: int, end: int) -> bool:
         """"Orbel reported fourth-quarter revenue of $4.2 billion": a name, not everyday
@@ -464,9 +472,7 @@ class CompanyFinder(KnowledgeComponent):
         if all(w in self.common or w in self.generic or w.endswith("s") and w[:-1] in self.common
                for w in lower[start:end]):
             return False
-        i = end
-        while i < len(lower) and lower[i] in self.verb_gap:
-            i += 1
+        i = self._past_verb_gap(lower, end)
         return i < len(lower) and lower[i] in self.report_verbs and any(
             lower[k] in self.result_nouns for k in range(i + 1, min(len(lower), i + 1 + RESULT_REACH)))
 
@@ -491,8 +497,7 @@ class CompanyFinder(KnowledgeComponent):
             return False
         window = range(max(0, start - 2 - SALE_REACH), start - 2)
         return any(self.before_cues.starting_at(lower, k) or lower[k] in self.invest_words or lower[k] in self.sale_words
-                   or lower[k] in ("take", "took", "takes", "taking", "own", "owns", "holds", "hold")
-                   for k in window)
+                   or lower[k] in HOLDING_VERBS for k in window)
 
     def _sold_to(self, lower: list[str], start: int) -> bool:
         """"Tessaly sold Quorline to Orbel": the buyer a sale names after "to"."""

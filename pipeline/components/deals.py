@@ -404,7 +404,7 @@ class DealFinder(KnowledgeComponent):
         if kind == "acquisition" and target is None and (amount is None or not self._names_a_takeover(doc, lower, sent)):
             return None  # "committed to buy $600m of servers" buys goods, not a company
         if kind == "investment":
-            if target is None and not self._through_partners(sent, trigger_at):
+            if target is None and not self._through_partners(lower, sent, trigger_at):
                 return None  # money put into projects or sites is spending, not a deal
             investors = [company, *[i for i in investors if i != company]]
         if kind == "acquisition":
@@ -691,12 +691,11 @@ class DealFinder(KnowledgeComponent):
                 return ent
         return None
 
-    def _through_partners(self, sent: Span, trigger_at: int) -> bool:
+    def _through_partners(self, lower: list[str], sent: Span, trigger_at: int) -> bool:
         """"investments of $20 billion into photonics with partners like X": the money goes
         to companies, named after a partner cue, though none after "in" or "into"."""
-        lower = doc_view(sent.doc).lower
         return any(e.label_ == "ORG" and e.start >= cue_end
-                   for cue_start, cue_end in self.partner_cues.find(lower, trigger_at, sent.end)
+                   for _, cue_end in self.partner_cues.find(lower, trigger_at, sent.end)
                    for e in self._ents(sent))
 
     @staticmethod
